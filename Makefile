@@ -1,0 +1,175 @@
+# libprofile: one non-recursive Makefile. Everything is built under $(O);
+# nothing is written into the source tree.
+#
+#   make                    library (static + shared + pkg-config), tools
+#   make check              all tests (unit, CLI, interop with go tool pprof)
+#   make check SANITIZE=1   the same under ASan+UBSan, in build-san/
+#   make demo               install build deps if missing, convert a bundled
+#                           profile and print a summary
+#   make bench              benchmarks (see bench/README.md)
+#   make install PREFIX=/usr/local DESTDIR=
+
+ifeq ($(SANITIZE),)
+O ?= build
+SANFLAGS :=
+else
+O ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+endif
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PROTOC_C ?= protoc-c
+DEPS := libprotobuf-c zlib libdw
+
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings \
+        -Wshadow -Wformat=2 -Wno-format-nonliteral
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) \
+               -fno-strict-aliasing
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || \
+              echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread
+LIB_CFLAGS := $(BASE_CFLAGS) $(DEP_CFLAGS) -fPIC -fvisibility=hidden \
+              -DPF_BUILDING_LIBRARY -Ilibprofile -I$(O)/proto
+TOOL_CFLAGS := $(BASE_CFLAGS) -Ilibprofile -Itools
+TEST_CFLAGS := $(BASE_CFLAGS) $(DEP_CFLAGS) -Ilibprofile -I$(O)/proto \
+               $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Sources are every .c of a directory: modules are added by creating a
+# file, so parallel work never collides on a list here.
+LIB_SRCS := $(sort $(wildcard libprofile/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/proto/profile.pb-c.o
+TOOL_SRCS := $(sort $(wildcard tools/pprof*.c))
+TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/bin/%)
+TOOL_COMMON := $(O)/tools/tool.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
+UNIT_COMMON := $(UNIT_COMMON_SRCS:%.c=$(O)/%.o)
+
+STATIC_LIB := $(O)/lib/libprofile.a
+SHARED_LIB := $(O)/lib/libprofile.so.0
+PC_FILE := $(O)/lib/pkgconfig/libprofile.pc
+
+.DEFAULT_GOAL := all
+-include mk/*.mk
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(TOOLS) $(EXTRA_ALL)
+
+$(O)/proto/profile.pb-c.c $(O)/proto/profile.pb-c.h &: proto/profile.proto
+	@mkdir -p $(O)/proto
+	@echo "  PROTOC  $<"
+	$(Q)$(PROTOC_C) --proto_path=proto --c_out=$(O)/proto $<
+
+$(O)/proto/profile.pb-c.o: $(O)/proto/profile.pb-c.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(DEP_CFLAGS) -fPIC -Wno-unused-parameter \
+	    -I$(O)/proto -c $< -o $@
+
+$(LIB_SRCS:%.c=$(O)/%.o): | $(O)/proto/profile.pb-c.h
+
+$(O)/libprofile/%.o: libprofile/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libprofile.so.0 $(LDFLAGS_ALL) -o $@ $^ \
+	    $(DEP_LIBS)
+	$(Q)ln -sf libprofile.so.0 $(O)/lib/libprofile.so
+
+$(PC_FILE): Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	    'includedir=$(INCLUDEDIR)' '' 'Name: libprofile' \
+	    'Description: pprof profiles in C: model, codecs, merge, diff, reports, symbolization' \
+	    'Version: 0.1.0' 'Requires.private: $(DEPS)' \
+	    'Libs: -L$${libdir} -lprofile' 'Libs.private: -lm -lpthread' \
+	    'Cflags: -I$${includedir}/libprofile' > $@
+
+$(O)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TOOL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/bin/%: $(O)/tools/%.o $(TOOL_COMMON) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(STATIC_LIB) $(DEP_LIBS)
+
+$(O)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_COMMON) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(STATIC_LIB) \
+	    $(TEST_LIBS) $(DEP_LIBS)
+
+# ---------------------------------------------------------------------
+# Tests
+
+tests: all $(UNIT_BINS) $(EXTRA_TESTS)
+
+check: tests
+	$(Q)O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
+
+check-unit: tests
+	$(Q)O=$(O) tests/run.sh unit
+
+# ---------------------------------------------------------------------
+# Setup, demo, bench, install
+
+deps:
+	$(Q)tests/install-deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/demo.sh
+
+bench: all
+	$(Q)O=$(O) bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/libprofile \
+	    $(DESTDIR)$(BINDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libprofile.so.0 $(DESTDIR)$(LIBDIR)/libprofile.so
+	install -m 644 libprofile/profile.h $(DESTDIR)$(INCLUDEDIR)/libprofile/
+	install -m 644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	$(EXTRA_INSTALL)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all tests check check-unit deps demo bench install clean
+
+.SECONDARY:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

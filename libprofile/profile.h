@@ -1,0 +1,337 @@
+/*
+ * libprofile: an in-memory model of pprof profiles, with readers and
+ * writers for profile.proto and the legacy formats pprof reads, merge,
+ * diff, filters, reports and symbolization.
+ *
+ * Conventions (read these once, they hold for every call below):
+ *
+ *  - Every fallible call returns int: PF_OK (0) or a negative pf_err.
+ *    Out-parameters come first and are NULL/0 after a failure.
+ *    pf_error_last() describes the most recent failure on this thread
+ *    (file position, record, what was expected); it never allocates.
+ *  - A pf_profile owns all of its memory. Strings are interned per
+ *    profile: every `const char *` handed out by a profile stays valid
+ *    until pf_profile_free(), is never NULL (the empty string is ""),
+ *    and equal strings of one profile are the same pointer.
+ *  - Entities (mappings, functions, locations) are addressed by their
+ *    0-based index in the profile, a uint32_t. PF_NONE means "none"
+ *    (e.g. a location without mapping). Indices are stable: entities
+ *    are only appended, never moved, except by the calls documented to
+ *    rebuild a profile (filters, merge), which return a new profile.
+ *  - The library never prints, never exits and never opens files:
+ *    codecs take buffers, writers take a pf_writer callback.
+ */
+#ifndef LIBPROFILE_PROFILE_H
+#define LIBPROFILE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(PF_BUILDING_LIBRARY) && defined(__GNUC__)
+#define PF_API __attribute__((visibility("default")))
+#else
+#define PF_API
+#endif
+
+#define PF_VERSION_MAJOR 0
+#define PF_VERSION_MINOR 1
+#define PF_VERSION_PATCH 0
+#define PF_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+typedef enum pf_err {
+    PF_OK = 0,
+    PF_ENOMEM = -1,      /* allocation failed */
+    PF_EINVAL = -2,      /* bad argument or API misuse */
+    PF_EFORMAT = -3,     /* malformed input */
+    PF_ETOOBIG = -4,     /* input over a configured cap */
+    PF_EIO = -5,         /* the writer callback failed */
+    PF_ENOTFOUND = -6,   /* a name, file or index does not exist */
+    PF_EUNSUPPORTED = -7, /* valid request this profile cannot satisfy */
+    PF_EINCOMPAT = -8    /* profiles that cannot be combined */
+} pf_err;
+
+/* Static text for an error code ("out of memory", ...). */
+PF_API const char *pf_strerror(int code);
+/* Detail of the last failure on this thread; never NULL, "" if none. */
+PF_API const char *pf_error_last(void);
+/* Library version as "MAJOR.MINOR.PATCH". */
+PF_API const char *pf_version(void);
+
+/* ------------------------------------------------------------------ */
+/* The model                                                           */
+
+#define PF_NONE UINT32_MAX
+
+typedef struct pf_profile pf_profile;
+
+typedef struct pf_value_type {
+    const char *type;
+    const char *unit;
+} pf_value_type;
+
+/* A sample label: a string label has str != ""; a numeric label has
+ * str == "" and carries num (and optionally unit, "" if none). */
+typedef struct pf_label {
+    const char *key;
+    const char *str;
+    int64_t num;
+    const char *unit;
+} pf_label;
+
+typedef struct pf_mapping {
+    uint64_t id;            /* profile.proto id, unique, non-zero */
+    uint64_t start;         /* memory_start */
+    uint64_t limit;         /* memory_limit, exclusive */
+    uint64_t offset;        /* file_offset of start */
+    const char *file;
+    const char *build_id;
+    bool has_functions;
+    bool has_filenames;
+    bool has_line_numbers;
+    bool has_inline_frames;
+} pf_mapping;
+
+typedef struct pf_function {
+    uint64_t id;            /* unique, non-zero */
+    const char *name;       /* human readable (demangled) */
+    const char *system_name;
+    const char *filename;
+    int64_t start_line;
+} pf_function;
+
+/* One frame of a location: line[0] is the innermost inlined function,
+ * the last line the function that physically contains the address. */
+typedef struct pf_line {
+    uint32_t function;      /* function index, never PF_NONE */
+    int64_t line;
+    int64_t column;
+} pf_line;
+
+typedef struct pf_location {
+    uint64_t id;            /* unique, non-zero */
+    uint64_t address;
+    uint32_t mapping;       /* mapping index or PF_NONE */
+    uint32_t nline;
+    uint32_t line_off;      /* private: use pf_location_lines() */
+    bool is_folded;
+} pf_location;
+
+/* Lifecycle. pf_profile_new returns NULL only when out of memory. */
+PF_API pf_profile *pf_profile_new(void);
+PF_API void pf_profile_free(pf_profile *p);          /* NULL is a no-op */
+/* A deep copy (same ids, same order). */
+PF_API int pf_profile_clone(pf_profile **out, const pf_profile *p);
+
+/* Intern S (NUL-terminated) or S[0..LEN) in P; NULL on out of memory.
+ * The result belongs to P. */
+PF_API const char *pf_profile_intern(pf_profile *p, const char *s);
+PF_API const char *pf_profile_intern_len(pf_profile *p, const char *s,
+                                         size_t len);
+
+/* Header fields. Strings are copied (interned). */
+PF_API int pf_profile_add_sample_type(pf_profile *p, const char *type,
+                                      const char *unit);
+PF_API int pf_profile_set_period_type(pf_profile *p, const char *type,
+                                      const char *unit);
+PF_API void pf_profile_set_period(pf_profile *p, int64_t period);
+PF_API void pf_profile_set_time(pf_profile *p, int64_t time_nanos);
+PF_API void pf_profile_set_duration(pf_profile *p, int64_t duration_nanos);
+PF_API int pf_profile_set_default_sample_type(pf_profile *p,
+                                              const char *type);
+PF_API int pf_profile_set_drop_frames(pf_profile *p, const char *re);
+PF_API int pf_profile_set_keep_frames(pf_profile *p, const char *re);
+PF_API int pf_profile_set_doc_url(pf_profile *p, const char *url);
+PF_API int pf_profile_add_comment(pf_profile *p, const char *comment);
+
+/* Builder. Each add_* interns its strings and de-duplicates: adding an
+ * entity equal to an existing one returns the existing index. An id of
+ * 0 in the input means "assign the next free id". */
+PF_API int pf_profile_add_mapping(uint32_t *out, pf_profile *p,
+                                  const pf_mapping *m);
+PF_API int pf_profile_add_function(uint32_t *out, pf_profile *p,
+                                   const char *name, const char *system_name,
+                                   const char *filename, int64_t start_line);
+/* LINES[i].function are function indices of P. MAPPING may be PF_NONE. */
+PF_API int pf_profile_add_location(uint32_t *out, pf_profile *p,
+                                   uint32_t mapping, uint64_t address,
+                                   const pf_line *lines, size_t nline,
+                                   bool is_folded);
+/* Append a sample: LOCS are location indices, leaf first; VALUES has
+ * exactly pf_profile_sample_type_count(p) entries; label strings are
+ * interned. Samples are never de-duplicated here (see pf_profile_merge). */
+PF_API int pf_profile_add_sample(pf_profile *p, const uint32_t *locs,
+                                 size_t nloc, const int64_t *values,
+                                 const pf_label *labels, size_t nlabel);
+
+/* Read access. Pointers stay valid until the next call that adds to
+ * the same kind of entity (or pf_profile_free). */
+PF_API size_t pf_profile_sample_type_count(const pf_profile *p);
+PF_API const pf_value_type *pf_profile_sample_types(const pf_profile *p);
+PF_API pf_value_type pf_profile_period_type(const pf_profile *p);
+PF_API int64_t pf_profile_period(const pf_profile *p);
+PF_API int64_t pf_profile_time(const pf_profile *p);
+PF_API int64_t pf_profile_duration(const pf_profile *p);
+PF_API const char *pf_profile_default_sample_type(const pf_profile *p);
+PF_API const char *pf_profile_drop_frames(const pf_profile *p);
+PF_API const char *pf_profile_keep_frames(const pf_profile *p);
+PF_API const char *pf_profile_doc_url(const pf_profile *p);
+PF_API size_t pf_profile_comment_count(const pf_profile *p);
+PF_API const char *pf_profile_comment(const pf_profile *p, size_t i);
+
+PF_API size_t pf_profile_mapping_count(const pf_profile *p);
+PF_API const pf_mapping *pf_profile_mapping(const pf_profile *p, uint32_t i);
+PF_API size_t pf_profile_function_count(const pf_profile *p);
+PF_API const pf_function *pf_profile_function(const pf_profile *p,
+                                              uint32_t i);
+PF_API size_t pf_profile_location_count(const pf_profile *p);
+PF_API const pf_location *pf_profile_location(const pf_profile *p,
+                                              uint32_t i);
+PF_API const pf_line *pf_location_lines(const pf_profile *p,
+                                        const pf_location *loc);
+
+PF_API size_t pf_profile_sample_count(const pf_profile *p);
+PF_API const uint32_t *pf_sample_locations(const pf_profile *p, size_t i,
+                                           size_t *nloc);
+PF_API const int64_t *pf_sample_values(const pf_profile *p, size_t i);
+PF_API const pf_label *pf_sample_labels(const pf_profile *p, size_t i,
+                                        size_t *nlabel);
+
+/* Index of the sample type that reports use by default: the one named
+ * by default_sample_type, else the last one. -1 when there is none. */
+PF_API int pf_profile_default_index(const pf_profile *p);
+/* Resolve a -sample_index style name ("inuse_space", "space", or a
+ * decimal index) to a value index. */
+PF_API int pf_profile_sample_index(int *out, const pf_profile *p,
+                                   const char *name);
+/* Sum of value IDX over all samples. */
+PF_API int64_t pf_profile_total(const pf_profile *p, size_t idx);
+
+/* The reference reader's CheckValid (FORMATS.md 1.10) plus our own
+ * internal consistency. PF_EFORMAT with detail on the first problem. */
+PF_API int pf_profile_check(const pf_profile *p);
+
+/* ------------------------------------------------------------------ */
+/* Output sink                                                         */
+
+/* A writer receives the bytes of an encoded profile in order. It
+ * returns 0 on success or a negative value to stop the encoder, which
+ * then fails with PF_EIO. */
+typedef struct pf_writer {
+    int (*write)(void *ctx, const void *buf, size_t len);
+    void *ctx;
+} pf_writer;
+
+/* Writer helpers over a stdio stream and a file descriptor (the
+ * caller keeps ownership of the stream / descriptor). */
+PF_API pf_writer pf_writer_file(FILE *f);
+PF_API pf_writer pf_writer_fd(int fd);
+
+/* A growable memory buffer usable as writer (pf_writer_membuf). */
+typedef struct pf_membuf {
+    unsigned char *data;
+    size_t len, cap;
+} pf_membuf;
+#define PF_MEMBUF_INIT { NULL, 0, 0 }
+PF_API pf_writer pf_writer_membuf(pf_membuf *mb);
+PF_API void pf_membuf_release(pf_membuf *mb);
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                             */
+
+typedef enum pf_format {
+    PF_FORMAT_UNKNOWN = 0,
+    PF_FORMAT_PROTO,          /* profile.proto (debug=0), gzipped or raw */
+    PF_FORMAT_GO_HEAP,        /* Go/gperftools heap text */
+    PF_FORMAT_GO_COUNT,       /* Go debug=1 count profile text */
+    PF_FORMAT_CONTENTION,     /* Go block/mutex, C++ contentionz text */
+    PF_FORMAT_GO_GOROUTINE2,  /* Go debug=2 goroutine dump */
+    PF_FORMAT_GPERF_CPU,      /* gperftools binary CPU profile */
+    PF_FORMAT_THREADZ,        /* thread profile text */
+    PF_FORMAT_FOLDED,         /* folded stacks "a;b;c N" */
+    PF_FORMAT_JAVA            /* Java heapz/contentionz/cpu variants */
+} pf_format;
+
+PF_API const char *pf_format_name(pf_format f);
+
+typedef struct pf_decode_opts {
+    unsigned version;
+    uint64_t max_inflated;  /* cap on gunzipped size; 0 = default */
+    uint64_t max_records;   /* cap on samples+locations+...; 0 = none */
+} pf_decode_opts;
+#define PF_DECODE_OPTS_VERSION 1
+#define PF_MAX_INFLATED_DEFAULT (UINT64_C(4) << 30)
+#define PF_DECODE_OPTS_INIT { PF_DECODE_OPTS_VERSION, 0, 0 }
+
+/* Decode profile.proto, gzipped (detected by magic, multi-member
+ * accepted) or raw. On success *OUT is the caller's. The result passes
+ * pf_profile_check(). */
+PF_API int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
+                             const pf_decode_opts *opts);
+
+/* Read any supported format, detected by content (FORMATS.md 4.1 plus
+ * our own: debug=2 goroutine dumps and folded stacks). *FMT (may be NULL)
+ * tells which reader took it. */
+PF_API int pf_profile_read(pf_profile **out, pf_format *fmt, const void *buf,
+                           size_t len, const pf_decode_opts *opts);
+
+typedef struct pf_encode_opts {
+    unsigned version;
+    int level;              /* gzip level 1..9, 0 = default (1) */
+    bool raw;               /* no gzip: plain serialized Profile */
+} pf_encode_opts;
+#define PF_ENCODE_OPTS_VERSION 1
+#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false }
+
+/* Encode P as profile.proto (gzipped unless opts->raw). Deterministic:
+ * the same profile gives the same bytes. */
+PF_API int pf_profile_encode(const pf_profile *p, pf_writer w,
+                             const pf_encode_opts *opts);
+
+/* A readable dump of every field (format "raw"), for debugging. */
+PF_API int pf_profile_write_dump(const pf_profile *p, pf_writer w);
+
+/* Go debug=1 legacy text (FORMATS.md 2.2-2.4): heap/allocs, count
+ * profiles (goroutine, threadcreate, custom), block/mutex contention.
+ * PF_EUNSUPPORTED (with detail) for profiles that have no such form,
+ * e.g. CPU profiles. */
+PF_API int pf_profile_write_debug1(const pf_profile *p, pf_writer w);
+/* Go debug=2 goroutine-style dump (FORMATS.md 2.5), one block per
+ * sample (per goroutine/thread stack). */
+PF_API int pf_profile_write_debug2(const pf_profile *p, pf_writer w);
+/* Folded stacks, one line per distinct stack: "root;...;leaf VALUE",
+ * value of sample index SAMPLE_INDEX (-1 = default). */
+PF_API int pf_profile_write_folded(const pf_profile *p, pf_writer w,
+                                   int sample_index);
+
+/* Output formats by their fixed names: "proto", "debug1", "debug2",
+ * "folded", "raw". */
+typedef enum pf_out_format {
+    PF_OUT_UNKNOWN = 0,
+    PF_OUT_PROTO,
+    PF_OUT_DEBUG1,
+    PF_OUT_DEBUG2,
+    PF_OUT_FOLDED,
+    PF_OUT_RAW
+} pf_out_format;
+PF_API pf_out_format pf_out_format_from_name(const char *name);
+/* Guess from a file name's extension (.pb.gz, .pb, .txt, .folded, ...);
+ * PF_OUT_UNKNOWN if it says nothing. */
+PF_API pf_out_format pf_out_format_from_path(const char *path);
+PF_API const char *pf_out_format_name(pf_out_format f);
+/* Write P in format F (OPTS only matters for proto; may be NULL). */
+PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
+                            pf_out_format f, const pf_encode_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBPROFILE_PROFILE_H */

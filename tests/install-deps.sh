@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what building and testing need on Debian, if anything is
+# missing (as root: apt-get; otherwise print the command to run).
+set -eu
+pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
+libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go libmicrohttpd-dev
+libgoogle-perftools-dev llvm time"
+missing=
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages:$missing" >&2
+    echo "run: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

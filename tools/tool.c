@@ -1,0 +1,319 @@
+/*
+ * Tool plumbing. Output files are written through a temporary file in
+ * the target's directory and renamed into place, so that a failed run
+ * (bad input, full disk, a signal handled by exit) leaves no partial
+ * output. The pending temporary file is remembered so tool_die can
+ * remove it.
+ */
+#include "tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *progname = "pprof";
+
+struct tool_out {
+    char *path;         /* NULL for stdout */
+    char *tmp;
+    FILE *f;
+    int die_code;
+};
+
+static tool_out *pending;
+
+void tool_init(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    progname = slash ? slash + 1 : (argv0 ? argv0 : progname);
+}
+
+const char *tool_name(void)
+{
+    return progname;
+}
+
+static void cleanup_pending(void)
+{
+    if (pending)
+        tool_out_abort(pending);
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: ", progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void tool_die_code(int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    cleanup_pending();
+    exit(code);
+}
+
+void tool_die(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    cleanup_pending();
+    exit(TOOL_EXIT_FAIL);
+}
+
+void tool_die_lib(int code, int err, const char *subject)
+{
+    const char *detail = pf_error_last();
+
+    if (!detail[0])
+        detail = pf_strerror(err);
+    tool_die_code(code, "%s: %s", subject, detail);
+}
+
+void tool_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+}
+
+void tool_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+    cleanup_pending();
+    exit(TOOL_EXIT_USAGE);
+}
+
+void tool_version(void)
+{
+    printf("%s %s (libprofile %s)\n", progname, PF_VERSION_STRING,
+           pf_version());
+    exit(TOOL_EXIT_OK);
+}
+
+int tool_read_file(const char *path, unsigned char **buf, size_t *len,
+                   char *errmsg, size_t errlen)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    unsigned char *data = NULL;
+    size_t cap = 0, n = 0;
+    struct stat st;
+
+    *buf = NULL;
+    *len = 0;
+    if (fd < 0) {
+        snprintf(errmsg, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(errmsg, errlen, "is a directory");
+        goto fail;
+    }
+    /* Regular files: one read of the known size (+1 to see EOF). */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        cap = (size_t)st.st_size + 1;
+    else
+        cap = 1 << 16;
+    data = malloc(cap);
+    if (!data) {
+        snprintf(errmsg, errlen, "out of memory");
+        goto fail;
+    }
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            size_t ncap = cap * 2;
+            unsigned char *nd = realloc(data, ncap);
+            if (!nd) {
+                snprintf(errmsg, errlen, "out of memory");
+                goto fail;
+            }
+            data = nd;
+            cap = ncap;
+        }
+        r = read(fd, data + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(errmsg, errlen, "%s", strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    *buf = data;
+    *len = n;
+    return 0;
+fail:
+    if (fd != STDIN_FILENO)
+        close(fd);
+    free(data);
+    return -1;
+}
+
+pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
+                              const pf_decode_opts *opts)
+{
+    unsigned char *buf;
+    size_t len;
+    char msg[256];
+    pf_profile *p;
+    int err;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+
+    if (tool_read_file(path, &buf, &len, msg, sizeof(msg)) < 0)
+        tool_die_code(die_code, "%s: %s", name, msg);
+    err = pf_profile_read(&p, fmt, buf, len, opts);
+    free(buf);
+    if (err < 0)
+        tool_die_lib(die_code, err, name);
+    return p;
+}
+
+tool_out *tool_out_open(const char *path, int die_code)
+{
+    tool_out *o = calloc(1, sizeof(*o));
+    struct stat st;
+    int fd;
+
+    if (!o)
+        tool_die_code(die_code, "out of memory");
+    o->die_code = die_code;
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return o;
+    }
+    o->path = strdup(path);
+    o->tmp = malloc(strlen(path) + 16);
+    if (!o->path || !o->tmp)
+        tool_die_code(die_code, "out of memory");
+    sprintf(o->tmp, "%s.tmpXXXXXX", path);
+    /* Only regular files are replaced by rename: a device, FIFO or
+     * socket (/dev/stdout, /dev/full, a pipe) is written in place. */
+    fd = (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) ? -1
+                                                         : mkstemp(o->tmp);
+    if (fd < 0) {
+        /* The directory may not be writable while PATH is (or PATH is a
+         * device such as /dev/full): write in place, no atomicity. */
+        int saved = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        o->f = fopen(path, "wb");
+        if (!o->f)
+            tool_die_code(die_code, "%s: %s", path,
+                          strerror(errno == ENOENT ? saved : errno));
+        pending = o;
+        return o;
+    }
+    {
+        /* mkstemp creates 0600; give the file the usual umask mode. */
+        mode_t um = umask(0);
+        umask(um);
+        fchmod(fd, 0666 & ~um);
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f)
+        tool_die_code(die_code, "%s: %s", path, strerror(errno));
+    pending = o;
+    return o;
+}
+
+pf_writer tool_out_writer(tool_out *o)
+{
+    return pf_writer_file(o->f);
+}
+
+FILE *tool_out_file(tool_out *o)
+{
+    return o->f;
+}
+
+static void out_free(tool_out *o)
+{
+    if (pending == o)
+        pending = NULL;
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+void tool_out_commit(tool_out *o)
+{
+    const char *name = o->path ? o->path : "<stdout>";
+    int code = o->die_code;
+
+    if (fflush(o->f) != 0 || ferror(o->f)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s", strerror(errno));
+        tool_out_abort(o);
+        tool_die_code(code, "%s: write failed: %s", name, msg);
+    }
+    if (o->path) {
+        if ((o->tmp && fsync(fileno(o->f)) != 0 && errno != EINVAL) ||
+            fclose(o->f) != 0) {
+            char msg[256];
+            snprintf(msg, sizeof(msg), "%s", strerror(errno));
+            o->f = NULL;
+            tool_out_abort(o);
+            tool_die_code(code, "%s: write failed: %s", name, msg);
+        }
+        o->f = NULL;
+        if (o->tmp && rename(o->tmp, o->path) != 0) {
+            char msg[256];
+            snprintf(msg, sizeof(msg), "%s", strerror(errno));
+            tool_out_abort(o);
+            tool_die_code(code, "%s: %s", name, msg);
+        }
+    }
+    out_free(o);
+}
+
+void tool_out_abort(tool_out *o)
+{
+    if (o->f && o->f != stdout)
+        fclose(o->f);
+    o->f = NULL;
+    /* A file written in place (a device, a FIFO) has nothing to undo. */
+    if (o->tmp)
+        unlink(o->tmp);
+    out_free(o);
+}
+
+void tool_write_profile(const char *path, const pf_profile *p,
+                        pf_out_format f, const pf_encode_opts *opts,
+                        int die_code)
+{
+    tool_out *o = tool_out_open(path, die_code);
+    int err = pf_profile_write(p, tool_out_writer(o), f, opts);
+
+    if (err < 0) {
+        const char *name = strcmp(path, "-") == 0 ? "<stdout>" : path;
+        char detail[300];
+        snprintf(detail, sizeof(detail), "%s",
+                 err == PF_EIO ? strerror(errno) : pf_error_last());
+        tool_out_abort(o);
+        tool_die_code(die_code, "%s: %s", name, detail);
+    }
+    tool_out_commit(o);
+}

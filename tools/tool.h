@@ -1,0 +1,64 @@
+/*
+ * Shared plumbing of the command-line tools: messages and exit codes,
+ * whole-file input ("-" = stdin), atomic output ("-" = stdout).
+ * Tools include only profile.h and this header.
+ */
+#ifndef LIBPROFILE_TOOL_H
+#define LIBPROFILE_TOOL_H
+
+#include <stdio.h>
+#include <stdnoreturn.h>
+
+#include "profile.h"
+
+enum {
+    TOOL_EXIT_OK = 0,
+    TOOL_EXIT_FAIL = 1,
+    TOOL_EXIT_USAGE = 2
+};
+
+/* Set the program name used in messages (argv[0]'s base name). */
+void tool_init(const char *argv0);
+const char *tool_name(void);
+
+/* "NAME: message" on stderr, exit CODE. */
+noreturn void tool_die_code(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "NAME: message" on stderr, exit 1. */
+noreturn void tool_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+/* "NAME: SUBJECT: <pf_error_last() or pf_strerror(err)>", exit CODE. */
+noreturn void tool_die_lib(int code, int err, const char *subject);
+/* "NAME: message" on stderr, no exit. */
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: "NAME: message" and a hint to --help; exit 2. */
+noreturn void tool_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+/* Print "NAME VERSION (libprofile VERSION)" to stdout, exit 0. */
+noreturn void tool_version(void);
+
+/* Read all of PATH ("-" = stdin). 0 or -1 with a message in *ERRMSG. */
+int tool_read_file(const char *path, unsigned char **buf, size_t *len,
+                   char *errmsg, size_t errlen);
+/* Read and parse any supported format; dies (exit DIE_CODE) with
+ * "NAME: PATH: detail" on failure. */
+pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
+                              const pf_decode_opts *opts);
+
+/* Atomic output: data goes to a temporary file beside PATH, renamed
+ * over PATH on commit, removed on abort (or exit through tool_die*),
+ * so a failure never leaves a partial file. "-" writes to stdout. */
+typedef struct tool_out tool_out;
+tool_out *tool_out_open(const char *path, int die_code);
+pf_writer tool_out_writer(tool_out *o);
+FILE *tool_out_file(tool_out *o);
+/* Flush, sync, rename; dies with exit DIE_CODE on error. */
+void tool_out_commit(tool_out *o);
+void tool_out_abort(tool_out *o);
+
+/* Write P to PATH in format F atomically; dies on error. */
+void tool_write_profile(const char *path, const pf_profile *p,
+                        pf_out_format f, const pf_encode_opts *opts,
+                        int die_code);
+
+#endif
