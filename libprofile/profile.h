@@ -331,6 +331,24 @@ PF_API const char *pf_out_format_name(pf_out_format f);
 PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
                             pf_out_format f, const pf_encode_opts *opts);
 
+/* ------------------------------------------------------------------ */
+/* Merge and diff (merge.c, diff.c)                                    */
+
+/* (merge/diff API: added by the merge change) */
+
+
+/* ------------------------------------------------------------------ */
+/* Filters and reports (filter.c, report.c)                            */
+
+/* (filter/report API: added by the reports change) */
+
+
+/* ------------------------------------------------------------------ */
+/* Symbolization (symbolize.c)                                         */
+
+/* (symbolizer API: added by the symbolization change) */
+
+
 #ifdef __cplusplus
 }
 #endif
