@@ -62,6 +62,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
 UNIT_COMMON := $(UNIT_COMMON_SRCS:%.c=$(O)/%.o)
 
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRCS:examples/%.c=$(O)/examples/%)
+
 STATIC_LIB := $(O)/lib/libprofile.a
 SHARED_LIB := $(O)/lib/libprofile.so.0
 PC_FILE := $(O)/lib/pkgconfig/libprofile.pc
@@ -130,10 +133,16 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_COMMON) $(STATIC_LIB)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(STATIC_LIB) \
 	    $(TEST_LIBS) $(DEP_LIBS)
 
+# Examples use only the public header, like any program using the library.
+$(O)/examples/%: examples/%.c $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TOOL_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
+
 # ---------------------------------------------------------------------
 # Tests
 
-tests: all $(UNIT_BINS) $(EXTRA_TESTS)
+tests: all $(UNIT_BINS) $(EXAMPLES) $(EXTRA_TESTS)
 
 check: tests
 	$(Q)O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
