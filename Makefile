@@ -103,14 +103,13 @@ $(SHARED_LIB): $(LIB_OBJS)
 	    $(DEP_LIBS)
 	$(Q)ln -sf libprofile.so.0 $(O)/lib/libprofile.so
 
+# The pkg-config file is written from the current PREFIX/LIBDIR, both
+# into the build tree and again at install time.
+pc_text = prefix=$(PREFIX)\nlibdir=$(LIBDIR)\nincludedir=$(INCLUDEDIR)\n\nName: libprofile\nDescription: pprof profiles in C\nVersion: 0.1.0\nRequires.private: $(DEPS)\nLibs: -L$${libdir} -lprofile\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}/libprofile\n
+
 $(PC_FILE): Makefile
 	@mkdir -p $(dir $@)
-	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
-	    'includedir=$(INCLUDEDIR)' '' 'Name: libprofile' \
-	    'Description: pprof profiles in C: model, codecs, merge, diff, reports, symbolization' \
-	    'Version: 0.1.0' 'Requires.private: $(DEPS)' \
-	    'Libs: -L$${libdir} -lprofile' 'Libs.private: -lm -lpthread' \
-	    'Cflags: -I$${includedir}/libprofile' > $@
+	@printf '$(pc_text)' > $@
 
 $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
@@ -170,7 +169,7 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libprofile.so.0 $(DESTDIR)$(LIBDIR)/libprofile.so
 	install -m 644 libprofile/profile.h $(DESTDIR)$(INCLUDEDIR)/libprofile/
-	install -m 644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	printf '$(pc_text)' > $(DESTDIR)$(LIBDIR)/pkgconfig/libprofile.pc
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	$(EXTRA_INSTALL)
 
