@@ -530,12 +530,16 @@ static int pass_samples(dec *d)
                 o->num = l->num;
                 /* The reference reader's rule (FORMATS.md 1.7): a
                  * label with neither a string nor a number/unit is
-                 * dropped. */
-                if (l->str != 0) {
+                 * dropped. We apply it to the resolved strings: an
+                 * index pointing at a duplicate "" entry counts as
+                 * empty, since the model (like every writer) encodes
+                 * "" as index 0 and the label would not survive a
+                 * round trip. */
+                if (o->str[0]) {
                     o->num = 0;
                     o->unit = p->empty;
                     nlab++;
-                } else if (l->num != 0 || l->num_unit != 0) {
+                } else if (l->num != 0 || o->unit[0]) {
                     nlab++;
                 }
             }
