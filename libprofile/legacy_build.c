@@ -253,8 +253,8 @@ int pf__lb_label_last(pf_lb *b, const char *key, size_t klen,
     pf_sample *s;
     pf_label l;
 
-    if (p->nsamples == 0)
-        return PF_OK;
+    if (p->nsamples == 0 || slen == 0)
+        return PF_OK;           /* an empty value does not survive proto */
     s = &p->samples[p->nsamples - 1];
     l.key = pf_profile_intern_len(p, key, klen);
     l.str = pf_profile_intern_len(p, str, slen);

@@ -74,11 +74,12 @@ static int flush(g2 *g)
 
 static int add_str_label(g2 *g, const char *key, const char *v, size_t vn)
 {
-    const char *iv = pf_profile_intern_len(g->p, v, vn);
+    const char *iv;
 
-    PF_CHECK_ALLOC(iv);
-    if (g->nlab >= 4)
+    if (g->nlab >= 4 || vn == 0)
         return PF_OK;
+    iv = pf_profile_intern_len(g->p, v, vn);
+    PF_CHECK_ALLOC(iv);
     g->lab[g->nlab].key = key;
     g->lab[g->nlab].str = iv;
     g->lab[g->nlab].num = 0;
@@ -103,7 +104,8 @@ static int start(g2 *g, const char *st, size_t stn)
             PF_TRY(add_str_label(g, "state", part, pn));
         } else if (pn > 8 && memcmp(part + pn - 8, " minutes", 8) == 0) {
             int64_t m;
-            if (pf__lparse_i64(part, pn - 8, false, &m) && g->nlab < 4) {
+            if (pf__lparse_i64(part, pn - 8, false, &m) && m != 0 &&
+                g->nlab < 4) {
                 g->lab[g->nlab].key = "wait";
                 g->lab[g->nlab].str = "";
                 g->lab[g->nlab].num = m;

@@ -318,8 +318,10 @@ int pf__read_heap_text(pf_profile **out, const uint8_t *buf, size_t len,
         if ((err = pf__lb_record_done(&b)) < 0 ||
             (err = pf__lb_hex_tokens(&b, addrs.s, addrs.n, c.lineno, 0)) < 0)
             goto done;
+        /* A zero block size is a label pprof drops when it decodes the
+         * proto; leave it out so the profile survives a round trip. */
         lab.num = bs;
-        if ((err = pf__lb_sample(&b, vals, &lab, 1)) < 0)
+        if ((err = pf__lb_sample(&b, vals, &lab, bs != 0)) < 0)
             goto done;
     }
     if ((err = pf__lb_record_done(&b)) < 0)
