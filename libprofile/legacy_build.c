@@ -313,7 +313,7 @@ int pf__lb_function(pf_lb *b, uint32_t *out, const char *name, size_t nlen,
 int pf__lb_comment(pf_lb *b, const char *s, size_t n)
 {
     pf_profile *p = b->p;
-    const char *e = s + n, *q, *fn, *fe, *file, *colon;
+    const char *e = s + n, *q, *fn, *fe, *file, *colon, *h;
     uint64_t pc;
     int64_t line = 0;
     uint32_t loc, fidx;
@@ -328,18 +328,46 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
     if (e - q < 3 || q[0] != '0' || q[1] != 'x')
         return PF_OK;
     q += 2;
-    fn = q;
+    h = q;
     while (q < e && pf__lhexval(*q) >= 0)
         q++;
-    if (!pf__lparse_hex(fn, (size_t)(q - fn), &pc))
+    if (!pf__lparse_hex(h, (size_t)(q - h), &pc) ||
+        (q < e && *q != '\t' && *q != ' '))
         return PF_OK;
+    /* Which location, and does it take this line? Decided before the
+     * rest of the line is scanned: most comment lines repeat a frame
+     * that an earlier record already symbolized. */
+    loc = pf__u64map_get(&b->addr, pc);
+    if (loc == PF_NONE) {
+        b->sym_loc = PF_NONE;
+        return PF_OK;
+    }
+    if (b->seen_cap < p->nlocations) {
+        size_t old = b->seen_cap;
+        PF_TRY(PF_VEC_RESERVE(b->seen, b->seen_cap, p->nlocations));
+        memset(b->seen + old, 0, (b->seen_cap - old) * sizeof(*b->seen));
+    }
+    b->seen[loc] = b->rec;      /* the frame was printed */
+    b->sym_active = true;
+    l = &p->locations[loc];
+    if (b->sym_loc == loc && b->sym_pc == pc) {
+        /* Another inline line of the location being symbolized. */
+        if (l->line_off + l->nline != p->nlines)
+            return PF_OK;
+    } else if (l->nline != 0) {
+        b->sym_loc = PF_NONE;   /* symbolized by an earlier record */
+        return PF_OK;
+    }
     while (q < e && (*q == '\t' || *q == ' '))
         q++;
-    if (q == e)
-        return PF_OK;           /* "#\t0xPC" with no symbol */
+    if (q == e) {
+        b->sym_loc = PF_NONE;   /* "#\t0xPC": no symbol */
+        return PF_OK;
+    }
     fn = q;
-    while (q < e && *q != '\t')
-        q++;
+    q = memchr(q, '\t', (size_t)(e - q));
+    if (!q)
+        q = e;
     fe = q;
     /* Strip "+0xOFF" from the function field. */
     for (const char *t = fe; t > fn + 2; t--) {
@@ -362,43 +390,18 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
         if (!pf__ldigit(t[-1]))
             break;
     }
-    if (colon && colon + 1 < e && pf__lparse_i64(colon + 1,
-                                                (size_t)(e - colon - 1),
-                                                false, &line)) {
-        /* file is [file, colon) */
-    } else {
-        colon = e;
+    if (!colon || colon + 1 >= e ||
+        !pf__lparse_i64(colon + 1, (size_t)(e - colon - 1), false, &line)) {
+        colon = e;              /* no ":LINE": all of it is the file */
         line = 0;
-    }
-
-    loc = pf__u64map_get(&b->addr, pc);
-    if (loc == PF_NONE) {
-        b->sym_loc = PF_NONE;
-        return PF_OK;
-    }
-    if (b->seen_cap < p->nlocations) {
-        size_t old = b->seen_cap;
-        PF_TRY(PF_VEC_RESERVE(b->seen, b->seen_cap, p->nlocations));
-        memset(b->seen + old, 0, (b->seen_cap - old) * sizeof(*b->seen));
-    }
-    b->seen[loc] = b->rec;
-    b->sym_active = true;
-    l = &p->locations[loc];
-    if (!(b->sym_loc == loc && b->sym_pc == pc)) {
-        /* A new frame: only an unsymbolized location takes lines; one
-         * already symbolized by an earlier record keeps its lines. */
-        if (l->nline != 0) {
-            b->sym_loc = PF_NONE;
-            return PF_OK;
-        }
-        l->line_off = (uint32_t)p->nlines;
-        b->sym_loc = loc;
-        b->sym_pc = pc;
-    } else if (l->line_off + l->nline != p->nlines) {
-        return PF_OK;           /* not contiguous: keep what we have */
     }
     PF_TRY(pf__lb_function(b, &fidx, fn, (size_t)(fe - fn), file,
                            (size_t)(colon - file)));
+    if (!(b->sym_loc == loc && b->sym_pc == pc)) {
+        l->line_off = (uint32_t)p->nlines;
+        b->sym_loc = loc;
+        b->sym_pc = pc;
+    }
     ln.function = fidx;
     ln.line = line;
     ln.column = 0;
@@ -406,7 +409,7 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
         return pf__error_set(PF_ETOOBIG, "too many lines");
     PF_TRY(PF_VEC_RESERVE(p->lines, p->lines_cap, p->nlines + 1));
     p->lines[p->nlines++] = ln;
-    p->locations[loc].nline++;
+    l->nline++;
     return PF_OK;
 }
 

@@ -39,6 +39,8 @@ static bool unquote(const char **sp, const char *e, char *out, size_t *olen,
         unsigned long cp;
         int nd = 0, base = 16;
         char c = *s++;
+        if (c == '\0')
+            return false;       /* a NUL cannot live in a label string */
         if (c != '\\') {
             if (o >= ocap)
                 return false;
@@ -84,6 +86,8 @@ static bool unquote(const char **sp, const char *e, char *out, size_t *olen,
             cp = cp * (unsigned)base + (unsigned)d;
             s++;
         }
+        if (cp == 0)
+            return false;
         if (c == 'x' || base == 8) {
             if (o >= ocap || cp > 255)
                 return false;

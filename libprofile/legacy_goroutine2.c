@@ -76,7 +76,8 @@ static int add_str_label(g2 *g, const char *key, const char *v, size_t vn)
 {
     const char *iv;
 
-    if (g->nlab >= 4 || vn == 0)
+    /* Empty values and NUL bytes do not survive profile.proto. */
+    if (g->nlab >= 4 || vn == 0 || memchr(v, '\0', vn))
         return PF_OK;
     iv = pf_profile_intern_len(g->p, v, vn);
     PF_CHECK_ALLOC(iv);

@@ -404,7 +404,7 @@ static int renumber(pf_profile *p)
         memset(fmap, 0xff, p->nfunctions * sizeof(*fmap));
     }
     for (i = 0; i < nloc; i++) {
-        const pf_line *src = p->lines + nl[i].line_off;
+        const pf_line *src = nl[i].nline ? p->lines + nl[i].line_off : NULL;
         uint32_t k;
         nl[i].line_off = (uint32_t)nln;
         for (k = 0; k < nl[i].nline; k++) {
