@@ -179,6 +179,12 @@ int pf__read_goroutine2(pf_profile **out, const uint8_t *buf, size_t len,
 int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
                     const pf_decode_opts *opts);
 
+/* Java (legacy_java.c): give the sampled locations their lines from the
+ * "0xADDR function (file:line)" tail at C; then, after pf__lb_finish,
+ * zero every address (the reference aggregates them away). */
+int pf__java_locations(pf_lb *b, pf_lcur *c);
+void pf__java_zero_addresses(pf_lb *b);
+
 /* Heap unsampling (FORMATS.md 4.3): scale (C, S) for Poisson sampling
  * with mean RATE bytes. */
 void pf__heap_unsample(int64_t *c, int64_t *s, int64_t rate);

@@ -154,9 +154,6 @@ int pf__read_gperf_cpu(pf_profile **out, const uint8_t *buf, size_t len,
     kind = detect(buf, len, &f, &us);
     if (kind == 0)
         return PF_ENOTFOUND;
-    if (kind == 2)
-        return pf__error_set(PF_EUNSUPPORTED, "java cpu profiles (legacy "
-                             "header version 1) are not supported");
     if (us > (uint64_t)INT64_MAX / 1000)
         return pf__error_set(PF_EFORMAT, "cpu profile: absurd sampling "
                              "period %llu us", (unsigned long long)us);
@@ -167,6 +164,19 @@ int pf__read_gperf_cpu(pf_profile **out, const uint8_t *buf, size_t len,
         (err = pf_profile_set_period_type(b.p, "cpu", "nanoseconds")) < 0)
         goto done;
     pf_profile_set_period(b.p, period);
+    if (kind == 2) {
+        /* Java: no address adjustment, no frame cleanups; the tail
+         * names each address instead of mapping it. */
+        if ((err = records(&b, buf, len, f, period, false, &tail)) < 0)
+            goto done;
+        pf__lcur_init(&maps, buf + tail, len - tail, 0);
+        if ((err = pf__java_locations(&b, &maps)) < 0 ||
+            (err = pf__lb_finish(&b, NULL)) < 0)
+            goto done;
+        pf__java_zero_addresses(&b);
+        *out = pf__lb_take(&b);
+        goto done;
+    }
     if ((err = records(&b, buf, len, f, period, true, &tail)) < 0 ||
         (err = strip_signal_frames(&b)) < 0)
         goto done;

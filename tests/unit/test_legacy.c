@@ -458,9 +458,10 @@ static void test_legacy__contention_errors(void **state)
     (void)state;
     rd_err("--- contention:\ncycles/second=100\n12 3 @ 0x10\nbogus\n",
            PF_EFORMAT, "line 4: expected a record 'CYCLES COUNT @");
-    /* Java attributes: not the C++ format (nor supported as Java). */
+    /* Java attributes: not the C++ format; as Java, samples need the
+     * "resolution" attribute for their sample types. */
     rd_err("--- contentionz 1 ---\nformat = java\n1 2 @ 0x10\n",
-           PF_EUNSUPPORTED, "java");
+           PF_EFORMAT, "line 3: sample before any 'resolution' attribute");
     rd_err("--- contention:\nnonsense key = 3\n1 2 @ 0x10\n", PF_EFORMAT,
            "unrecognized profile format");
 }
@@ -616,10 +617,76 @@ static void test_legacy__cpu_errors(void **state)
     cpu_header(&w, 8, 0, 100);
     put(&w, UINT64_MAX / 2); put(&w, 1); put(&w, 0x10);
     rd_err_buf(w.b, w.n, PF_EFORMAT, "byte offset 40: absurd sample count");
+}
+
+/* ------------------------------------------------------------------ */
+/* Java                                                                */
+
+static void test_legacy__java_cpu(void **state)
+{
+    static const char tail[] = "0x1000 a.B.c (B.java:10)\n"
+                               "  0x2000   VM\n";
+    wbuf w;
+    pf_profile *p;
+    (void)state;
+
     memset(&w, 0, sizeof(w));
     w.ws = 8;
     put(&w, 0); put(&w, 3); put(&w, 1); put(&w, 100); put(&w, 0);
-    rd_err_buf(w.b, w.n, PF_EUNSUPPORTED, "java cpu");
+    put(&w, 2); put(&w, 2); put(&w, 0x1000); put(&w, 0x2000);
+    put(&w, 0); put(&w, 1); put(&w, 0);
+    memcpy(w.b + w.n, tail, strlen(tail));
+    w.n += strlen(tail);
+    p = rd_buf(w.b, w.n, PF_FORMAT_GPERF_CPU);
+    assert_int_equal(pf_sample_values(p, 0)[1], 200000);
+    /* Named from the tail, addresses dropped, no mapping needed. */
+    assert_string_equal(lfunc(p, sloc(p, 0, 0), 0), "a.B.c");
+    assert_int_equal(pf_location_lines(p, sloc(p, 0, 0))[0].line, 10);
+    assert_int_equal(sloc(p, 0, 0)->address, 0);
+    assert_string_equal(lfunc(p, sloc(p, 0, 1), 0), "VM");
+    assert_int_equal(pf_profile_mapping_count(p), 0);
+    pf_profile_free(p);
+}
+
+static void test_legacy__java_heapz_contentionz(void **state)
+{
+    pf_profile *p;
+    const pf_function *f;
+    (void)state;
+
+    p = rd("--- heapz 1 ---\n"
+           "format = java\n"
+           "resolution = bytes\n"
+           "  262144 1 @ 0x10 0x20\n"
+           "0x10 com.example.Foo.alloc (Foo.java:12)\n"
+           "0x20 libjvm (/usr/lib/jvm/libjvm.so)\n",
+           PF_FORMAT_JAVA);
+    assert_string_equal(pf_profile_sample_types(p)[1].type, "inuse_space");
+    /* The second number is the count; unsampled with R = 524288. */
+    assert_int_equal(pf_sample_values(p, 0)[0], 2);
+    assert_int_equal(pf_sample_values(p, 0)[1], 666237);
+    assert_int_equal(numlabel(p, 0, "bytes"), 262144);
+    f = pf_profile_function(p, pf_location_lines(p, sloc(p, 0, 1))[0].function);
+    assert_string_equal(f->name, "libjvm");
+    assert_string_equal(f->filename, "libjvm.so");
+    pf_profile_free(p);
+
+    p = rd("--- contentionz 1 ---\n"
+           "format = java\n"
+           "resolution = microseconds\n"
+           "sampling period = 10\n"
+           "ms since reset = 5000\n"
+           "  500 3 @ 0x10\n"
+           "0x10 java.lang.Object.wait (Object.java:502)\n",
+           PF_FORMAT_JAVA);
+    assert_string_equal(pf_profile_sample_types(p)[1].unit, "microseconds");
+    assert_int_equal(pf_sample_values(p, 0)[0], 30);
+    assert_int_equal(pf_sample_values(p, 0)[1], 5000);
+    assert_int_equal(pf_profile_duration(p), 5000000000LL);
+    pf_profile_free(p);
+    rd_err("--- heapz 1 ---\nformat = java\nresolution = bytes\n"
+           "  5 0 @ 0x10\n", PF_EFORMAT,
+           "line 4: second value must be non-zero");
 }
 
 /* ------------------------------------------------------------------ */
@@ -899,6 +966,8 @@ int main(void)
         cmocka_unit_test(test_legacy__cpu_word_formats),
         cmocka_unit_test(test_legacy__cpu_signal_frames_and_dup_leaf),
         cmocka_unit_test(test_legacy__cpu_errors),
+        cmocka_unit_test(test_legacy__java_cpu),
+        cmocka_unit_test(test_legacy__java_heapz_contentionz),
         cmocka_unit_test(test_legacy__maps_forms),
         cmocka_unit_test(test_legacy__maps_quirks_and_binding),
         cmocka_unit_test(test_legacy__goroutine2),
