@@ -370,13 +370,12 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
         q = e;
     fe = q;
     /* Strip "+0xOFF" from the function field. */
-    for (const char *t = fe; t > fn + 2; t--) {
-        if (t[-1] == '+' && t[0] == '0' && t + 1 < fe && t[1] == 'x') {
-            fe = t - 1;
+    for (const char *t = fe; t > fn; t--) {
+        if (t[-1] == '+') {
+            if (fe - t >= 2 && t[0] == '0' && t[1] == 'x')
+                fe = t - 1;
             break;
         }
-        if (t[-1] == '+')
-            break;
     }
     while (q < e && (*q == '\t' || *q == ' '))
         q++;
