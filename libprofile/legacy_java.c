@@ -121,8 +121,10 @@ static void base_name(const char **s, size_t *n)
 int pf__java_locations(pf_lb *b, pf_lcur *c)
 {
     pf_profile *p = b->p;
-    int r;
+    pf_u64map byname;
+    int r, err = PF_OK;
 
+    pf__u64map_init(&byname);
     while ((r = pf__lcur_next(c)) > 0) {
         const char *s = c->line, *h, *rest, *fn, *file = "";
         size_t n = c->len, rn, fnn, filen = 0, i;
@@ -138,9 +140,11 @@ int pf__java_locations(pf_lb *b, pf_lcur *c)
             ;
         if (i == 2 || i >= n || !pf__lspace(s[i]))
             continue;
-        if (!pf__lparse_hex(h, i - 2, &a))
-            return pf__error_set(PF_EFORMAT, "line %zu: address does not "
-                                 "fit in 64 bits", c->lineno);
+        if (!pf__lparse_hex(h, i - 2, &a)) {
+            err = pf__error_set(PF_EFORMAT, "line %zu: address does not "
+                                "fit in 64 bits", c->lineno);
+            goto done;
+        }
         rest = s + i;
         rn = n - i;
         pf__ltrim(&rest, &rn);
@@ -183,26 +187,34 @@ int pf__java_locations(pf_lb *b, pf_lcur *c)
                 }
             }
         }
-        if (fn == rest && fnn == rn && pf__lfind(rest, rn, "generated stub/JIT")) {
+        if (fn == rest && fnn == rn &&
+            pf__lfind(rest, rn, "generated stub/JIT")) {
             fn = "STUB";
             fnn = 4;
         }
         /* Functions are keyed by name: the first file seen stays. */
         {
-            uint32_t k;
             const char *iname = pf_profile_intern_len(p, fn, fnn);
-            PF_CHECK_ALLOC(iname);
-            fidx = PF_NONE;
-            for (k = 0; k < p->nfunctions && fidx == PF_NONE; k++)
-                if (p->functions[k].name == iname)
-                    fidx = k;
-            if (fidx == PF_NONE)
-                PF_TRY(pf__lb_function(b, &fidx, fn, fnn, file, filen));
+            if (!iname) {
+                err = PF_ENOMEM;
+                goto done;
+            }
+            fidx = pf__u64map_get(&byname, (uint64_t)(uintptr_t)iname);
+            if (fidx == PF_NONE) {
+                if ((err = pf__lb_function(b, &fidx, fn, fnn, file,
+                                           filen)) < 0 ||
+                    (err = pf__u64map_put(&byname,
+                                          (uint64_t)(uintptr_t)iname,
+                                          fidx)) < 0)
+                    goto done;
+            }
         }
         ln.function = fidx;
         ln.line = lineno;
         ln.column = 0;
-        PF_TRY(PF_VEC_RESERVE(p->lines, p->lines_cap, p->nlines + 1));
+        if ((err = PF_VEC_RESERVE(p->lines, p->lines_cap,
+                                  p->nlines + 1)) < 0)
+            goto done;
         p->locations[loc].line_off = (uint32_t)p->nlines;
         p->locations[loc].nline = 1;
         /* Zeroed now, as the reference does, so that only unnamed
@@ -210,7 +222,10 @@ int pf__java_locations(pf_lb *b, pf_lcur *c)
         p->locations[loc].address = 0;
         p->lines[p->nlines++] = ln;
     }
-    return r;
+    err = r;
+done:
+    pf__u64map_release(&byname);
+    return err;
 }
 
 void pf__java_zero_addresses(pf_lb *b)
