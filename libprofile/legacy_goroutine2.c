@@ -12,9 +12,11 @@
  *    "locked"="true"; "created by FUNC" gives the label "created_by"
  *    (it is the creator's frame, not part of this goroutine's stack,
  *    just as in the runtime's own goroutine profile).
- *  - "...additional frames elided...", "[originating from goroutine N]"
- *    ancestor sections, Go >= 1.21 "created by F in goroutine N" and
- *    " fp=... sp=... pc=..." suffixes are tolerated.
+ *  - "...additional frames elided..." (and Go >= 1.23's "...N frames
+ *    elided..."), "[originating from goroutine N]" ancestor sections,
+ *    Go >= 1.21 "created by F in goroutine N", headers with extra
+ *    fields before the bracket ("goroutine 1 gp=0x... m=0 [running]:")
+ *    and " fp=... sp=... pc=..." suffixes are tolerated.
  */
 #include "legacy.h"
 
@@ -332,8 +334,9 @@ int pf__read_goroutine2(pf_profile **out, const uint8_t *buf, size_t len,
             g.ancestors = true;
             continue;
         }
-        if (pf__lfind(s, n, "additional frames elided"))
-            continue;
+        if (pf__lstarts(s, n, "...") && pf__lfind(s, n, "frames elided"))
+            continue;   /* "...additional frames elided...", Go >= 1.23
+                         * "...N frames elided..." */
         if (pf__lstarts(s, n, "non-Go function at pc=0x")) {
             uint64_t a;
             uint32_t loc;

@@ -821,7 +821,16 @@ static const char dump[] =
     "\t/srv/app/poll.go:12 +0x5e\n"
     "\n"
     "goroutine 9 [running]:\n"
-    "\tgoroutine running on other thread; stack unavailable\n";
+    "\tgoroutine running on other thread; stack unavailable\n"
+    "\n"
+    "goroutine 33 gp=0xc000007c00 m=nil [sync.Mutex.Lock, 71 minutes]:\n"
+    "main.deep(...)\n"
+    "\t/srv/app/deep.go:5\n"
+    "main.deep(0x2)\n"
+    "\t/srv/app/deep.go:9 +0x1f\n"
+    "...12 frames elided...\n"
+    "main.root()\n"
+    "\t/srv/app/deep.go:20 +0x2a\n";
 
 static void test_legacy__goroutine2(void **state)
 {
@@ -830,8 +839,8 @@ static void test_legacy__goroutine2(void **state)
     (void)state;
 
     assert_string_equal(pf_profile_sample_types(p)[0].type, "goroutine");
-    assert_int_equal(pf_profile_sample_count(p), 4);
-    assert_int_equal(pf_profile_total(p, 0), 4);
+    assert_int_equal(pf_profile_sample_count(p), 5);
+    assert_int_equal(pf_profile_total(p, 0), 5);
     assert_string_equal(strlabel(p, 0, "state"), "running");
     assert_string_equal(lfunc(p, sloc(p, 0, 0), 0), "main.main");
     assert_string_equal(strlabel(p, 1, "state"), "chan receive");
@@ -856,6 +865,11 @@ static void test_legacy__goroutine2(void **state)
         pf_profile_function(p, pf_location_lines(p, l)[1].function)->filename,
         "/srv/app/poll.go");
     assert_int_equal(snloc(p, 3), 0);
+    /* Go >= 1.21 header with extra fields; middle elision skipped. */
+    assert_string_equal(strlabel(p, 4, "state"), "sync.Mutex.Lock");
+    assert_int_equal(numlabel(p, 4, "wait"), 71);
+    assert_int_equal(snloc(p, 4), 2);
+    assert_string_equal(lfunc(p, sloc(p, 4, 1), 0), "main.root");
     pf_profile_free(p);
 }
 
