@@ -590,7 +590,8 @@ void pf__lb_drop_duplicate_leaf(pf_lb *b)
 
     for (i = 0; i < p->nsamples; i++) {
         pf_sample *s = &p->samples[i];
-        uint32_t *st = p->stack + s->loc_off, n = s->nloc, k;
+        uint32_t n = s->nloc, k;
+        uint32_t *st = n ? p->stack + s->loc_off : NULL;
         bool drop = n > 1 && p->locations[st[0]].address ==
                                  p->locations[st[1]].address + 1;
         uint32_t off = (uint32_t)w;
