@@ -52,15 +52,12 @@ static inline bool pf__lspace(char c)
            c == '\f';
 }
 static inline bool pf__ldigit(char c) { return c >= '0' && c <= '9'; }
+/* Hex digit value or -1, by table (the hot loops parse addresses); the
+ * table holds value + 1 so that unlisted bytes are 0. */
+extern const signed char pf__lhex_tab[256];
 static inline int pf__lhexval(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return pf__lhex_tab[(unsigned char)c] - 1;
 }
 
 /* Trim ASCII white space on both ends of S[0..*N). */
@@ -102,20 +99,27 @@ typedef enum pf_lkind {
 typedef struct pf_lb {
     pf_profile *p;
     const pf_decode_opts *opts;
-    pf_u64map addr;         /* address -> location index */
-    uint32_t *stk;          /* the stack being gathered */
-    size_t nstk, stk_cap;
+    struct pf_lb_slot *amap; /* address -> location index (open */
+    size_t amap_cap, amap_len; /* addressing, key and value together) */
+    uint32_t *stk;          /* the stack being gathered (kept after the */
+    uint64_t *stk_addr;     /* sample is added, for its comments) */
+    size_t nstk, stk_cap, last_n;
     pf_idxset fnset;        /* functions by (name, file) */
     /* Frame-comment symbolization state (Go debug=1 "#\t0x..." lines) */
     uint32_t sym_loc;       /* location receiving lines, PF_NONE if none */
     uint64_t sym_pc;
     bool sym_active;        /* a comment matched the current record */
     uint32_t *seen;         /* per location: record number of its last */
-    size_t seen_cap;        /* frame comment */
+    size_t seen_cap;        /* frame comment | PF_LB_SYMBOLIZED */
     uint32_t rec;           /* current record number (from 1) */
+    uint32_t cmt_k;         /* stack position of the last comment's PC */
 } pf_lb;
 
+#define PF_LB_SYMBOLIZED 0x80000000u
+
 int pf__lb_init(pf_lb *b, const pf_decode_opts *opts);
+/* The location of ADDR, PF_NONE if none was pushed. */
+uint32_t pf__lb_find(const pf_lb *b, uint64_t addr);
 /* Frees everything, including the profile unless it was taken. */
 void pf__lb_release(pf_lb *b);
 /* Hand over the finished profile. */

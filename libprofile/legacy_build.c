@@ -65,6 +65,13 @@ int pf__lcur_seek_maps(pf_lcur *c)
     return r;
 }
 
+const signed char pf__lhex_tab[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+    ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* ------------------------------------------------------------------ */
 /* Scanners                                                            */
 
@@ -172,13 +179,62 @@ bool pf__lparse_i64_base0(const char *s, size_t n, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* Builder                                                             */
 
+typedef struct pf_lb_slot {
+    uint64_t key;
+    uint32_t val;           /* PF_NONE = empty */
+} pf_lb_slot;
+
+static inline size_t amap_slot(uint64_t k)
+{
+    return (size_t)pf__hash_mix(0, k);
+}
+
+uint32_t pf__lb_find(const pf_lb *b, uint64_t addr)
+{
+    size_t mask, i;
+
+    if (b->amap_cap == 0)
+        return PF_NONE;
+    mask = b->amap_cap - 1;
+    for (i = amap_slot(addr) & mask; b->amap[i].val != PF_NONE;
+         i = (i + 1) & mask) {
+        if (b->amap[i].key == addr)
+            return b->amap[i].val;
+    }
+    return PF_NONE;
+}
+
+static int amap_grow(pf_lb *b)
+{
+    size_t ncap = b->amap_cap ? b->amap_cap * 2 : 1024, i, j, bytes;
+    pf_lb_slot *n;
+
+    if (!pf__mul_ok(ncap, sizeof(*n), &bytes))
+        return pf__error_set(PF_ETOOBIG, "too many addresses");
+    n = pf__malloc(bytes);
+    PF_CHECK_ALLOC(n);
+    for (i = 0; i < ncap; i++)
+        n[i].val = PF_NONE;
+    for (i = 0; i < b->amap_cap; i++) {
+        if (b->amap[i].val == PF_NONE)
+            continue;
+        for (j = amap_slot(b->amap[i].key) & (ncap - 1); n[j].val != PF_NONE;
+             j = (j + 1) & (ncap - 1))
+            ;
+        n[j] = b->amap[i];
+    }
+    pf__free(b->amap);
+    b->amap = n;
+    b->amap_cap = ncap;
+    return PF_OK;
+}
+
 int pf__lb_init(pf_lb *b, const pf_decode_opts *opts)
 {
     memset(b, 0, sizeof(*b));
     b->opts = opts;
     b->sym_loc = PF_NONE;
     b->rec = 1;
-    pf__u64map_init(&b->addr);
     pf__idxset_init(&b->fnset);
     b->p = pf_profile_new();
     PF_CHECK_ALLOC(b->p);
@@ -189,10 +245,14 @@ void pf__lb_release(pf_lb *b)
 {
     pf_profile_free(b->p);
     b->p = NULL;
-    pf__u64map_release(&b->addr);
+    pf__free(b->amap);
+    b->amap = NULL;
+    b->amap_cap = b->amap_len = 0;
     pf__idxset_release(&b->fnset);
     pf__free(b->stk);
+    pf__free(b->stk_addr);
     b->stk = NULL;
+    b->stk_addr = NULL;
     pf__free(b->seen);
     b->seen = NULL;
 }
@@ -221,15 +281,32 @@ static int check_cap(pf_lb *b)
 
 int pf__lb_push(pf_lb *b, uint64_t addr)
 {
-    uint32_t loc = pf__u64map_get(&b->addr, addr);
+    size_t i, mask;
+    uint32_t loc = PF_NONE;
 
+    if ((b->amap_len + 1) * 2 > b->amap_cap)
+        PF_TRY(amap_grow(b));
+    mask = b->amap_cap - 1;
+    for (i = amap_slot(addr) & mask; b->amap[i].val != PF_NONE;
+         i = (i + 1) & mask) {
+        if (b->amap[i].key == addr) {
+            loc = b->amap[i].val;
+            break;
+        }
+    }
     if (loc == PF_NONE) {
         PF_TRY(pf__location_append(b->p, &loc, b->p->nlocations + 1,
                                    PF_NONE, addr, NULL, 0, false));
-        PF_TRY(pf__u64map_put(&b->addr, addr, loc));
+        b->amap[i].key = addr;
+        b->amap[i].val = loc;
+        b->amap_len++;
     }
-    if (b->nstk == b->stk_cap)
+    if (b->nstk == b->stk_cap) {
+        size_t cap2 = b->stk_cap;
         PF_TRY(PF_VEC_RESERVE(b->stk, b->stk_cap, b->nstk + 1));
+        PF_TRY(PF_VEC_RESERVE(b->stk_addr, cap2, b->stk_cap));
+    }
+    b->stk_addr[b->nstk] = addr;
     b->stk[b->nstk++] = loc;
     return PF_OK;
 }
@@ -240,6 +317,7 @@ int pf__lb_sample(pf_lb *b, const int64_t *values, const pf_label *labels,
     int err = pf__sample_append(b->p, b->stk, b->nstk, values, labels,
                                 nlabel);
 
+    b->last_n = b->nstk;
     b->nstk = 0;
     if (err < 0)
         return err;
@@ -337,7 +415,23 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
     /* Which location, and does it take this line? Decided before the
      * rest of the line is scanned: most comment lines repeat a frame
      * that an earlier record already symbolized. */
-    loc = pf__u64map_get(&b->addr, pc);
+    /* Comments follow the record's frames in order: look a few frames
+     * ahead in the record just read before asking the address map. The
+     * per-location state (comment stamp, symbolized bit) sits in one
+     * small array, so a repeated frame costs no visit to the location. */
+    loc = PF_NONE;
+    {
+        size_t k, lim = b->cmt_k + 4 < b->last_n ? b->cmt_k + 4 : b->last_n;
+        for (k = b->cmt_k; k < lim; k++) {
+            if (b->stk_addr[k] == pc) {
+                loc = b->stk[k];
+                b->cmt_k = (uint32_t)k;
+                break;
+            }
+        }
+    }
+    if (loc == PF_NONE)
+        loc = pf__lb_find(b, pc);
     if (loc == PF_NONE) {
         b->sym_loc = PF_NONE;
         return PF_OK;
@@ -347,14 +441,15 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
         PF_TRY(PF_VEC_RESERVE(b->seen, b->seen_cap, p->nlocations));
         memset(b->seen + old, 0, (b->seen_cap - old) * sizeof(*b->seen));
     }
-    b->seen[loc] = b->rec;      /* the frame was printed */
+    /* the frame was printed */
+    b->seen[loc] = (b->seen[loc] & PF_LB_SYMBOLIZED) | b->rec;
     b->sym_active = true;
-    l = &p->locations[loc];
     if (b->sym_loc == loc && b->sym_pc == pc) {
         /* Another inline line of the location being symbolized. */
+        l = &p->locations[loc];
         if (l->line_off + l->nline != p->nlines)
             return PF_OK;
-    } else if (l->nline != 0) {
+    } else if (b->seen[loc] & PF_LB_SYMBOLIZED) {
         b->sym_loc = PF_NONE;   /* symbolized by an earlier record */
         return PF_OK;
     }
@@ -396,6 +491,8 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
     }
     PF_TRY(pf__lb_function(b, &fidx, fn, (size_t)(fe - fn), file,
                            (size_t)(colon - file)));
+    l = &p->locations[loc];
+    b->seen[loc] |= PF_LB_SYMBOLIZED;
     if (!(b->sym_loc == loc && b->sym_pc == pc)) {
         l->line_off = (uint32_t)p->nlines;
         b->sym_loc = loc;
@@ -427,7 +524,8 @@ int pf__lb_record_done(pf_lb *b)
         for (k = 0; k < s->nloc; k++) {
             pf_location *l = &p->locations[st[k]];
             pf_line ln;
-            if (st[k] < b->seen_cap && b->seen[st[k]] == b->rec) {
+            if (st[k] < b->seen_cap &&
+                (b->seen[st[k]] & ~PF_LB_SYMBOLIZED) == b->rec) {
                 printed = true;
                 continue;
             }
@@ -445,7 +543,13 @@ int pf__lb_record_done(pf_lb *b)
         }
     }
     b->sym_active = false;
-    b->rec++;
+    b->cmt_k = 0;
+    if (++b->rec == PF_LB_SYMBOLIZED) {
+        size_t i;               /* stamps wrapped: forget them */
+        for (i = 0; i < b->seen_cap; i++)
+            b->seen[i] &= PF_LB_SYMBOLIZED;
+        b->rec = 1;
+    }
     return PF_OK;
 }
 

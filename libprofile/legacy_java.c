@@ -148,7 +148,7 @@ int pf__java_locations(pf_lb *b, pf_lcur *c)
         rest = s + i;
         rn = n - i;
         pf__ltrim(&rest, &rn);
-        loc = pf__u64map_get(&b->addr, a);
+        loc = pf__lb_find(b, a);
         if (loc == PF_NONE)
             continue;
         fn = rest;

@@ -38,7 +38,7 @@ measure() {
     done
 }
 
-total() { go tool pprof -top -nodecount=1 "$1" 2>/dev/null | grep -m1 'Showing nodes'; }
+total() { go tool pprof -top -nodecount=1 "$1" 2>/dev/null | sed -n 's/.* of \(.*\) total.*/\1/p'; }
 
 printf '%-12s %9s %10s %9s %10s %8s %8s\n' input ours_s ours_MB ref_s ref_MB speedup mem
 for input in heap100.txt cpu50.prof; do
