@@ -64,7 +64,6 @@ static bool unquote(const char **sp, const char *e, char *out, size_t *olen,
         case 'U': nd = 8; break;
         default:
             if (c >= '0' && c <= '7') {
-                nd = 2;
                 base = 8;
                 s--;
                 nd = 3;
@@ -126,19 +125,15 @@ static int labels_line(pf_lb *b, const char *s, size_t n, char **scratch,
 {
     static const char tag[] = "# labels: {";
     const char *e = s + n, *q;
-    size_t kl, vl, need = n * 2 + 8, mark;
-    pf_profile *p = b->p;
+    size_t kl, vl, need = n * 2 + 8;
 
     if (!pf__lstarts(s, n, tag))
         return PF_OK;
     if (*scap < need)
         PF_TRY(PF_VEC_RESERVE(*scratch, *scap, need));
-    q = s + sizeof(tag) - 1;
     /* Validate everything first, so a bad line adds no label. */
     for (int pass = 0; pass < 2; pass++) {
         q = s + sizeof(tag) - 1;
-        mark = p->nlabels;
-        (void)mark;
         while (q < e && *q == ' ')
             q++;
         if (q < e && *q == '}')
