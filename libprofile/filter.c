@@ -301,7 +301,7 @@ static size_t repetition_len(const char *s)
 static int translate(pf_sbuf *out, int *cflags, const char *pat,
                      const char *what)
 {
-    size_t i = 0;
+    size_t i = 0, depth = 0;
     int err;
 
     /* Leading flag group: (?i), (?s), (?is)... */
@@ -392,6 +392,7 @@ static int translate(pf_sbuf *out, int *cflags, const char *pat,
             }
             if ((err = pf__sbuf_puts(out, "(")) < 0)
                 return err;
+            depth++;
             continue;
         }
         if (c == '{') {
@@ -417,6 +418,15 @@ static int translate(pf_sbuf *out, int *cflags, const char *pat,
          * it means the same as the greedy one. */
         if (quant && pat[i] == '?')
             i++;
+        /* RE2 rejects a repetition of a repetition (a**, a+{2}). */
+        if (quant && (pat[i] == '*' || pat[i] == '+' || pat[i] == '?' ||
+                      (pat[i] == '{' && repetition_len(pat + i))))
+            return re_unsupported(what, pat,
+                                  "invalid nested repetition operator");
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth-- == 0)
+            return re_unsupported(what, pat, "unexpected )");
     }
     if (out->len == 0)
         return pf__sbuf_puts(out, "()");
