@@ -1044,7 +1044,8 @@ static int write_label_group(pf_writer w, const pf_profile *p,
         if ((err = lines_add(&out, "%10s:  %s", l[i].key, b.s)) < 0)
             goto done;
     }
-    qsort(out.v, out.n, sizeof(char *), label_line_cmp);
+    if (out.n > 1)
+        qsort(out.v, out.n, sizeof(char *), label_line_cmp);
     err = write_lines(w, &out);
 done:
     lines_release(&out);
