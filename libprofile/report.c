@@ -34,6 +34,7 @@ typedef struct rnode {
     const char *pname;          /* printable name (in the profile) */
     uint32_t stamp;             /* sample index + 1 that last added cum */
     bool kept;
+    bool maybe_inline;          /* some location has it as inlined line */
     bool in_inline, in_noinline;
 } rnode;
 
@@ -229,6 +230,8 @@ static int graph_nodes(graph *g, pf_profile *p)
             if ((err = node_find_or_add(g, &k,
                                         &g->ln_node[g->loc_off[i] + j])) < 0)
                 goto done;
+            if (j != l->nline - 1)
+                g->nodes[g->ln_node[g->loc_off[i] + j]].maybe_inline = true;
         }
     }
 done:
@@ -296,8 +299,11 @@ static bool edge_eq(const void *ctx, uint32_t idx, const void *key)
 }
 
 /* Pass 2: edges between kept nodes (an edge over dropped nodes joins
- * the nearest kept ones, as pprof's residual edges do). */
-static int graph_edges(graph *g, const valsel *vs)
+ * the nearest kept ones, as pprof's residual edges do). With
+ * INLINE_ONLY (the top report, which only shows whether a node's
+ * callers inlined it), only edges into nodes that are an inlined line
+ * somewhere are built: the others cannot be marked "(inline)". */
+static int graph_edges(graph *g, const valsel *vs, bool inline_only)
 {
     const pf_profile *p = g->p;
 
@@ -317,7 +323,8 @@ static int graph_edges(graph *g, const valsel *vs)
                 bool inl = (uint32_t)j != n - 1;
                 if (!g->nodes[id].kept)
                     continue;
-                if (parent != PF_NONE && parent != id) {
+                if (parent != PF_NONE && parent != id &&
+                    (!inline_only || g->nodes[id].maybe_inline)) {
                     uint32_t key[2] = { parent, id };
                     uint64_t h = edge_hash(parent, id);
                     uint32_t e = pf__idxset_find(&g->edgeset, h, edge_eq, g,
@@ -505,7 +512,10 @@ static int report_prepare(report *r, const pf_profile *src,
     r->sample_type = stype;
     r->sample_unit = r->p->sample_types[idx].unit;
     r->out_unit = set(o->unit) ? o->unit : "minimum";
-    if ((err = pf__profile_compact_samples(r->p)) < 0)
+    /* Only -traces shows samples one by one; the other reports sum
+     * over samples, where combining equal ones changes nothing. */
+    if (kind == PF_REPORT_TRACES &&
+        (err = pf__profile_compact_samples(r->p)) < 0)
         goto fail;
     if (!o->filter.no_drop_frames &&
         (err = pf__filter_drop_frames(r->p)) < 0)
@@ -519,7 +529,6 @@ static int report_prepare(report *r, const pf_profile *src,
         goto fail;
     if ((err = pf__filter_aggregate(r->p, &o->filter)) < 0)
         goto fail;
-    PF_UNUSED(kind);
     return PF_OK;
 fail:
     report_release(r);
@@ -576,7 +585,7 @@ static int report_graph(report *r, pf_report_kind kind)
     r->norder = n;
     for (size_t i = 0; i < n; i++)
         g->nodes[r->order[i]].kept = true;
-    if ((err = graph_edges(g, &r->vs)) < 0)
+    if ((err = graph_edges(g, &r->vs, kind == PF_REPORT_TOP)) < 0)
         return err;
     for (size_t i = 0; i < g->nedges; i++) {
         redge *e = &g->edges[i];
