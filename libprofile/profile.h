@@ -416,7 +416,8 @@ PF_API int pf_filter_opts_check(const pf_filter_opts *opts);
  * tagshow/taghide, prune_from, then the granularity / noinlines
  * aggregation (function names, file names, line numbers or addresses
  * cleared; inlined lines dropped). Entities keep their ids; samples
- * that no longer pass are removed. *MATCHED (may be NULL) gets the
+ * that no longer pass are removed, and, as in pprof, so are samples
+ * whose stack is (or becomes) empty. *MATCHED (may be NULL) gets the
  * PF_MATCHED_* bits. PF_EINVAL on a bad regexp or tag filter. */
 PF_API int pf_profile_filter(pf_profile **out, unsigned *matched,
                              const pf_profile *p, const pf_filter_opts *opts);

@@ -277,6 +277,43 @@ static int write_stdout(void *ctx, const void *buf, size_t len)
     return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
+static const char *display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* Read the N files of PATHS; several are merged as go tool pprof does. */
+static pf_profile *load_all(int n, char **paths)
+{
+    if (n == 1)
+        return tool_load_profile(paths[0], NULL, TOOL_EXIT_FAIL, NULL);
+#ifdef PF_MERGE_OPTS_VERSION
+    {
+        pf_merger *m = NULL;
+        pf_profile *out = NULL;
+        int err;
+
+        if ((err = pf_merger_new(&m, NULL)) < 0)
+            tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
+        for (int i = 0; i < n; i++) {
+            pf_profile *p = tool_load_profile(paths[i], NULL, TOOL_EXIT_FAIL,
+                                              NULL);
+            err = pf_merger_add(m, p);
+            pf_profile_free(p);
+            if (err < 0)
+                tool_die_lib(TOOL_EXIT_FAIL, err, display_name(paths[i]));
+        }
+        if ((err = pf_merger_finish(&out, m)) < 0)
+            tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
+        pf_merger_free(m);
+        return out;
+    }
+#else
+    tool_usage_error("several FILEs need the merge library, which this "
+                     "build does not have");
+#endif
+}
+
 int main(int argc, char **argv)
 {
     pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
@@ -300,10 +337,7 @@ int main(int argc, char **argv)
         tool_usage_error("no profile source specified");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
-    if (argc - first > 1)
-        tool_usage_error("several FILEs need pf_profile_merge, which this "
-                         "build does not have yet");
-    p = tool_load_profile(argv[first], NULL, TOOL_EXIT_FAIL, NULL);
+    p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.out) {
@@ -318,7 +352,8 @@ int main(int argc, char **argv)
     pf_profile_free(p);
     if (err < 0)
         tool_die_lib(err == PF_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL, err,
-                     strcmp(argv[first], "-") == 0 ? "<stdin>" : argv[first]);
+                     argc - first > 1 ? "merged profile"
+                                      : display_name(argv[first]));
     if (fflush(stdout) != 0 || ferror(stdout))
         tool_die("write error on stdout");
     return TOOL_EXIT_OK;
