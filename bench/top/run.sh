@@ -34,7 +34,7 @@ ref=$(TZ=UTC measure pprof go tool pprof -top "$prof")
 grep -v '^File:' "$BENCH_DIR/out.pprof" >"$BENCH_DIR/ref.cmp"
 grep -v '^File:' "$BENCH_DIR/out.pproftop" >"$BENCH_DIR/our.cmp"
 if cmp -s "$BENCH_DIR/ref.cmp" "$BENCH_DIR/our.cmp"; then same=identical; else same=DIFFERENT; fi
-echo "profile: $prof ($N samples, $(stat -c %s "$prof") bytes)"
+echo "profile: $prof ($N samples, $(stat -L -c %s "$prof") bytes)"
 echo "$ours $ref" | awk -v same="$same" '{
     printf "%-10s %9s %9s %12s\n", "", "wall s", "cpu s", "peak RSS MB"
     printf "%-10s %9.2f %9.2f %12.0f\n", $1, $2, $3 + $4, $5 / 1024
