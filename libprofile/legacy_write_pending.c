@@ -5,12 +5,6 @@
  */
 #include "internal.h"
 
-int pf_profile_write_debug1(const pf_profile *p, pf_writer w)
-{
-    PF_UNUSED(p);
-    PF_UNUSED(w);
-    return pf__error_set(PF_EUNSUPPORTED, "debug1 output is not built yet");
-}
 
 int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
 {
