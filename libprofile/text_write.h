@@ -41,8 +41,10 @@ typedef struct pf_tabw {
     size_t tlen, tcap;
     size_t *line_end;           /* end offset of each pending line */
     size_t nlines, lcap;
-    uint32_t *colw;             /* scratch: width per cell */
-    size_t ccap;
+    uint32_t *colw, *textw;     /* scratch: widths per cell */
+    size_t ccap, twcap;
+    size_t *cstart;             /* scratch: first cell of each line */
+    size_t cscap;
 } pf_tabw;
 
 void pf__tabw_init(pf_tabw *t, pf_tsink *out);

@@ -119,6 +119,8 @@ void pf__tabw_release(pf_tabw *t)
     pf__free(t->text);
     pf__free(t->line_end);
     pf__free(t->colw);
+    pf__free(t->textw);
+    pf__free(t->cstart);
     memset(t, 0, sizeof(*t));
 }
 
@@ -163,15 +165,14 @@ static int put_tabs(pf_tsink *out, size_t n)
 static int tabw_format(pf_tabw *t)
 {
     size_t nl = t->nlines, i, k, maxc = 0, ncell = 0, start;
-    size_t *cstart = NULL;      /* first cell slot of each line */
-    uint32_t *textw = NULL;
+    size_t *cstart;             /* first cell slot of each line */
+    uint32_t *textw;            /* text width of each cell */
     int err = PF_OK;
 
     if (nl == 0)
         return PF_OK;
-    cstart = pf__malloc((nl + 1) * sizeof(*cstart));
-    if (!cstart)
-        return pf__error_oom();
+    PF_TRY(PF_VEC_RESERVE(t->cstart, t->cscap, nl + 1));
+    cstart = t->cstart;
     for (i = 0, start = 0; i < nl; i++) {
         size_t c = count_tabs(t->text + start, t->line_end[i] - start);
         cstart[i] = ncell;
@@ -181,12 +182,9 @@ static int tabw_format(pf_tabw *t)
         start = t->line_end[i];
     }
     cstart[nl] = ncell;
-    if ((err = PF_VEC_RESERVE(t->colw, t->ccap, ncell + 1)) < 0)
-        goto done;
-    if (!(textw = pf__malloc((ncell + 1) * sizeof(*textw)))) {
-        err = pf__error_oom();
-        goto done;
-    }
+    PF_TRY(PF_VEC_RESERVE(t->colw, t->ccap, ncell + 1));
+    PF_TRY(PF_VEC_RESERVE(t->textw, t->twcap, ncell + 1));
+    textw = t->textw;
     for (i = 0, start = 0; i < nl; i++) {
         const char *s = t->text + start, *e = t->text + t->line_end[i];
         size_t c = cstart[i];
@@ -232,9 +230,6 @@ static int tabw_format(pf_tabw *t)
         }
         start = t->line_end[i];
     }
-done:
-    pf__free(textw);
-    pf__free(cstart);
     return err;
 }
 
