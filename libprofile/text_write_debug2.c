@@ -4,23 +4,22 @@
  * goroutine, threadcreate, threads, custom profiles).
  *
  * A sample of value N stands for N goroutines with that stack, so it
- * is written as N blocks, numbered 1, 2, ... in sample order (a sample
- * carrying a `goid` label of value 1 keeps that number instead).
- * Readers that count goroutines per stack get the profile back.
+ * is written as N blocks, numbered 1, 2, ... in sample order. Readers
+ * that count goroutines per stack get the profile back.
  *
- * Header labels: `state` (string) is the status in brackets,
- * `wait_minutes` / `minutes` (numeric, or string "N minutes" under
- * `wait`) the ", N minutes" part, `locked` = "true" the ", locked to
- * thread" part; without a state the status is "unknown" (a proto does
- * not record one). Other labels have no place in this format.
+ * The labels our debug=2 reader makes of a dump are put back where it
+ * found them: `state` (string) is the status in brackets ("unknown"
+ * without one: a proto does not record it), `wait` (numeric, minutes)
+ * the ", N minutes" part, `locked` = "true" the ", locked to thread"
+ * part, `created_by` (string) a "created by FUNC" line (its file line
+ * is not kept, so none is written). Other labels have no place here.
  *
  * Frames: every frame of the stack (unlike Go, runtime frames are not
  * hidden: they are the profile's data). Inlined frames print as
- * "f(...)" with "\tfile:line", the physical frame of a location as
- * "f(...)" with "\tfile:line +0x0": the proto keeps neither argument
- * values nor function entries, so arguments are elided and the offset
- * is 0 — its presence is what marks the frame physical. A location
- * without symbols is "non-Go function at pc=0x...".
+ * "f(...)" + "\tfile:line", the physical frame of a location as "f()" +
+ * "\tfile:line +0x0": the proto keeps neither argument values nor
+ * function entries, so the argument list is empty and the offset 0. A
+ * location without symbols is "non-Go function at pc=0x...".
  */
 #include "text_write.h"
 
@@ -42,18 +41,13 @@ static int header(pf_tsink *o, const pf_profile *p, const pf_sample *s,
                   int64_t gid)
 {
     const pf_label *st = find_label(p, s, "state", false);
-    const pf_label *m = find_label(p, s, "wait_minutes", true);
-    const pf_label *ws = find_label(p, s, "wait", false);
+    const pf_label *m = find_label(p, s, "wait", true);
     const pf_label *lk = find_label(p, s, "locked", false);
 
-    if (!m)
-        m = find_label(p, s, "minutes", true);
     PF_TRY(pf__tsink_printf(o, "goroutine %lld [%s", (long long)gid,
                             st ? st->str : "unknown"));
-    if (m && m->num > 0)
+    if (m && m->num > 0 && (!m->unit[0] || strcmp(m->unit, "minutes") == 0))
         PF_TRY(pf__tsink_printf(o, ", %lld minutes", (long long)m->num));
-    else if (!m && ws)
-        PF_TRY(pf__tsink_printf(o, ", %s", ws->str));
     if (lk && strcmp(lk->str, "true") == 0)
         PF_TRY(pf__tsink_puts(o, ", locked to thread"));
     return pf__tsink_puts(o, "]:\n");
@@ -80,11 +74,18 @@ static int frames(pf_tsink *o, const pf_profile *p, const pf_sample *s)
             const pf_function *f = &p->functions[ln[j].function];
             const char *name = pf__func_display(p, ln[j].function);
 
-            PF_TRY(pf__tsink_printf(o, "%s(...)\n\t%s:%lld%s\n",
-                                    name[0] ? name : "?", f->filename,
-                                    (long long)ln[j].line,
-                                    j + 1 == l->nline ? " +0x0" : ""));
+            bool phys = j + 1 == l->nline;
+
+            PF_TRY(pf__tsink_printf(o, "%s(%s)\n\t%s:%lld%s\n",
+                                    name[0] ? name : "?", phys ? "" : "...",
+                                    f->filename, (long long)ln[j].line,
+                                    phys ? " +0x0" : ""));
         }
+    }
+    {
+        const pf_label *cb = find_label(p, s, "created_by", false);
+        if (cb)
+            PF_TRY(pf__tsink_printf(o, "created by %s\n", cb->str));
     }
     return PF_OK;
 }
@@ -92,7 +93,7 @@ static int frames(pf_tsink *o, const pf_profile *p, const pf_sample *s)
 int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
 {
     pf_tsink out;
-    int64_t next = 1, maxgid = 0;
+    int64_t next = 1;
     size_t i;
     bool first = true;
     int err = PF_OK;
@@ -117,19 +118,10 @@ int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
                              "goroutine, threadcreate or other count "
                              "profiles)", what);
     }
-    /* Goroutine ids from `goid` labels are kept; the others count on
-     * from the largest one. */
-    for (i = 0; i < p->nsamples; i++) {
-        const pf_label *g = find_label(p, &p->samples[i], "goid", true);
-        if (g && g->num > maxgid)
-            maxgid = g->num;
-    }
-    next = maxgid + 1;
     pf__tsink_init(&out, w);
     for (i = 0; i < p->nsamples && err == PF_OK; i++) {
         const pf_sample *s = &p->samples[i];
         int64_t n = pf__sample_vals(p, i)[0], k;
-        const pf_label *g = find_label(p, s, "goid", true);
 
         if (n < 0) {
             err = pf__error_set(PF_EUNSUPPORTED,
@@ -138,9 +130,8 @@ int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
             break;
         }
         for (k = 0; k < n && err == PF_OK; k++) {
-            int64_t gid = (g && n == 1 && g->num > 0) ? g->num : next++;
             if ((!first && (err = pf__tsink_putc(&out, '\n')) < 0) ||
-                (err = header(&out, p, s, gid)) < 0)
+                (err = header(&out, p, s, next++)) < 0)
                 break;
             err = frames(&out, p, s);
             first = false;

@@ -12,7 +12,7 @@ expect_rc 0
 # Blocks per function (a function counted once per block).
 awk '
     /^goroutine [0-9]+ \[.*\]:$/ { for (f in seen) delete seen[f]; next }
-    /\(\.\.\.\)$/ { f = $0; sub(/\(\.\.\.\)$/, "", f)
+    /^[^\t].*\((\.\.\.)?\)$/ { f = $0; sub(/\((\.\.\.)?\)$/, "", f)
                     if (!(f in seen)) { seen[f] = 1; n[f]++ } }
     END { for (f in n) print f, n[f] }
 ' "$WORK/out.txt" | LC_ALL=C sort >"$WORK/got"
