@@ -42,51 +42,41 @@ static int find_type(const pf_profile *p, const char *type, const char *unit)
 /* ------------------------------------------------------------------ */
 /* Frame comment lines (2.1)                                           */
 
-static int frame_lines(d1 *c, const uint32_t *locs, size_t n, bool all)
+/* One comment line per logical frame, leaf first, inlined frames
+ * innermost first, all with the location's PC. Unlike the runtime we
+ * do not hide leading runtime.* frames (or runtime.goexit): these
+ * lines are the only symbols the text carries, and our reader takes
+ * them back from here. profile.proto keeps no function entry, so the
+ * offset is written as 0. */
+static int frame_lines(d1 *c, const uint32_t *locs, size_t n)
 {
     const pf_profile *p = c->p;
-    bool show = all;
     size_t i, j;
 
     if (n == 0) {
         /* Go's frame iterator yields one empty frame for an empty
          * stack: "#\t0x0". */
-        PF_TRY(pf__tabw_write(&c->tw, "#\t0x0\n\n", 7));
-        return PF_OK;
+        return pf__tabw_write(&c->tw, "#\t0x0\n\n", 7);
     }
     for (i = 0; i < n; i++) {
         const pf_location *l = &p->locations[locs[i]];
         const pf_line *ln = pf__loc_lines(p, l);
-        uint64_t pc = c->addr[locs[i]];
+        unsigned long long pc = c->addr[locs[i]];
 
-        if (l->nline == 0) {
-            show = true;
-            PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n",
-                                   (unsigned long long)pc));
-            continue;
-        }
+        if (l->nline == 0)
+            PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n", pc));
         for (j = 0; j < l->nline; j++) {
             const pf_function *f = &p->functions[ln[j].function];
             const char *name = pf__func_display(p, ln[j].function);
 
-            if (name[0] == '\0') {
-                show = true;
-                PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n",
-                                       (unsigned long long)pc));
-            } else if (strcmp(name, "runtime.goexit") != 0 &&
-                       (show || strncmp(name, "runtime.", 8) != 0)) {
-                /* Hide leading runtime frames (allocation and park
-                 * paths), as runtime/pprof does. profile.proto keeps
-                 * no function entry, so the offset is written as 0. */
-                show = true;
+            if (name[0] == '\0')
+                PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n", pc));
+            else
                 PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\t%s+0x0\t%s:%lld\n",
-                                       (unsigned long long)pc, name,
-                                       f->filename, (long long)ln[j].line));
-            }
+                                       pc, name, f->filename,
+                                       (long long)ln[j].line));
         }
     }
-    if (!show)
-        return frame_lines(c, locs, n, true);
     return pf__tabw_write(&c->tw, "\n", 1);
 }
 
@@ -260,7 +250,7 @@ static int write_heap(d1 *c, int io, int ib, int ao, int ab)
                                    (long long)r[i].v[2],
                                    (long long)r[i].v[3])) < 0 ||
             (err = at_addresses(c, locs, s->nloc)) < 0 ||
-            (err = frame_lines(c, locs, s->nloc, false)) < 0)
+            (err = frame_lines(c, locs, s->nloc)) < 0)
             goto done;
     }
 done:
@@ -413,7 +403,7 @@ static int write_count(d1 *c)
                                    (long long)kt.sum[ord[i]])) < 0 ||
             (err = pf__tabw_write(&c->tw, k, klen)) < 0 ||
             (err = pf__tabw_write(&c->tw, "\n", 1)) < 0 ||
-            (err = frame_lines(c, pf__sample_locs(p, s), s->nloc, false)) < 0)
+            (err = frame_lines(c, pf__sample_locs(p, s), s->nloc)) < 0)
             goto done;
     }
 done:
@@ -505,7 +495,7 @@ static int write_contention(d1 *c, int ic, int id)
                                    (long long)r[i].delay,
                                    (long long)r[i].count)) < 0 ||
             (err = at_addresses(c, locs, s->nloc)) < 0 ||
-            (err = frame_lines(c, locs, s->nloc, true)) < 0)
+            (err = frame_lines(c, locs, s->nloc)) < 0)
             goto done;
     }
 done:

@@ -220,12 +220,13 @@ static void test_text_write__heap_header_records_and_comments(void **state)
     sample(h.p, s2, 3, v2, &b4k, 1);
     sample(h.p, s3, 1, v3, NULL, 0);
     /* Sorted by in-use bytes; period 1 means no sampling, values as
-     * they are; R2 = 2 x period; `@` addresses are location + 1; the
-     * leading runtime.mallocgc is hidden from the comments unless the
-     * whole stack is runtime; no function entry in a proto: +0x0. */
+     * they are; R2 = 2 x period; `@` addresses are location + 1; every
+     * frame gets a comment line (runtime ones too: they are the only
+     * symbols the text keeps); no function entry in a proto: +0x0. */
     expect_text(h.p, W_DEBUG1, 0,
         "heap profile: 13: 45184 [16: 45376] @ heap/2\n"
         "11: 45056 [11: 45056] @ 0x40a001 0x4b84b4 0x437d72\n"
+        "#\t0x40a000\truntime.mallocgc+0x0\t/go/src/runtime/malloc.go:1000\n"
         "#\t0x4b84b3\tmain.alloc+0x0\t\t/app/main.go:19\n"
         "#\t0x437d71\truntime.main+0x0\t/go/src/runtime/proc.go:250\n"
         "\n"
@@ -304,27 +305,30 @@ static void test_text_write__count_groups_and_orders_like_go(void **state)
         sample(p, b, 3, &two, labs, 3);
         sample(p, a, 2, &two, NULL, 0);     /* same key as the first */
         sample(p, b, 3, &three, NULL, 0);   /* same stack, no labels */
-        sample(p, e, 1, &one, NULL, 0);     /* only goexit: no comment */
+        sample(p, e, 1, &one, NULL, 0);
     }
     /* Groups by (addresses, labels); count descending, then the key
      * "@ 0x..." in byte order ("0x46..." < "0x4d..."); label pairs
-     * quoted and sorted; runtime.gopark hidden as a leading runtime
-     * frame, runtime.goexit never shown. */
+     * quoted and sorted. */
     expect_text(p, W_DEBUG1, 0,
         "goroutine profile: total 9\n"
         "3 @ 0x438936 0x4626b5 0x4db105\n"
+        "#\t0x438935\truntime.gopark+0x0\t/go/src/runtime/proc.go:363\n"
         "#\t0x4626b4\ttime.Sleep+0x0\t\t/go/src/runtime/time.go:195\n"
         "#\t0x4db104\tmain.waitSleep+0x0\t/app/main.go:375\n"
         "\n"
         "3 @ 0x438936 0x4dafc5\n"
+        "#\t0x438935\truntime.gopark+0x0\t/go/src/runtime/proc.go:363\n"
         "#\t0x4dafc4\tmain.waitRecv+0x0\t/app/main.go:358\n"
         "\n"
         "2 @ 0x438936 0x4626b5 0x4db105\n"
         "# labels: {\"app\":\"x y\", \"pool\":\"sleepers\", \"q\":\"a\\\"b\"}\n"
+        "#\t0x438935\truntime.gopark+0x0\t/go/src/runtime/proc.go:363\n"
         "#\t0x4626b4\ttime.Sleep+0x0\t\t/go/src/runtime/time.go:195\n"
         "#\t0x4db104\tmain.waitSleep+0x0\t/app/main.go:375\n"
         "\n"
         "1 @ 0x465621\n"
+        "#\t0x465620\truntime.goexit+0x0\t/go/src/runtime/asm_amd64.s:1594\n"
         "\n");
     pf_profile_free(p);
 }
