@@ -91,6 +91,11 @@ static inline const char *pf__keytab_key(const pf_keytab *k, uint32_t id,
 /* Byte-wise comparison of keys A and B (shorter prefix first). */
 int pf__keytab_cmp(const pf_keytab *k, uint32_t a, uint32_t b);
 
+/* Lower-case hex without prefix / signed decimal of V at DST (room for
+ * 20 bytes); return the end. printf is the hot spot of big outputs. */
+char *pf__fmt_hex(char *dst, uint64_t v);
+char *pf__fmt_i64(char *dst, int64_t v);
+
 /* Display name of a frame's function: name, else system name, else
  * "" (unsymbolized). */
 static inline const char *pf__func_display(const pf_profile *p,

@@ -105,6 +105,38 @@ int pf__tsink_printf(pf_tsink *s, const char *fmt, ...)
     return PF_OK;
 }
 
+char *pf__fmt_hex(char *dst, uint64_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char tmp[16];
+    int n = 0;
+
+    do {
+        tmp[n++] = digits[v & 15];
+        v >>= 4;
+    } while (v);
+    while (n)
+        *dst++ = tmp[--n];
+    return dst;
+}
+
+char *pf__fmt_i64(char *dst, int64_t v)
+{
+    char tmp[20];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = 0;
+
+    if (v < 0)
+        *dst++ = '-';
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        *dst++ = tmp[--n];
+    return dst;
+}
+
 /* ------------------------------------------------------------------ */
 /* Elastic tab stops                                                   */
 

@@ -26,6 +26,8 @@ typedef struct d1 {
     pf_tsink out;
     pf_tabw tw;
     uint64_t *addr;             /* per location, see pf__text_addresses */
+    char *line;                 /* scratch for one output line */
+    size_t line_cap;
 } d1;
 
 static int find_type(const pf_profile *p, const char *type, const char *unit)
@@ -61,34 +63,54 @@ static int frame_lines(d1 *c, const uint32_t *locs, size_t n)
     for (i = 0; i < n; i++) {
         const pf_location *l = &p->locations[locs[i]];
         const pf_line *ln = pf__loc_lines(p, l);
-        unsigned long long pc = c->addr[locs[i]];
+        uint64_t pc = c->addr[locs[i]];
+        size_t nl = l->nline ? l->nline : 1;
 
-        if (l->nline == 0)
-            PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n", pc));
-        for (j = 0; j < l->nline; j++) {
-            const pf_function *f = &p->functions[ln[j].function];
-            const char *name = pf__func_display(p, ln[j].function);
+        for (j = 0; j < nl; j++) {
+            const pf_function *f =
+                l->nline ? &p->functions[ln[j].function] : NULL;
+            const char *name = f ? pf__func_display(p, ln[j].function) : NULL;
+            size_t namel = name ? pf__strlen(name) : 0, filel, need;
+            char *d;
 
-            if (name[0] == '\0')
-                PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\n", pc));
-            else
-                PF_TRY(pf__tabw_printf(&c->tw, "#\t0x%llx\t%s+0x0\t%s:%lld\n",
-                                       pc, name, f->filename,
-                                       (long long)ln[j].line));
+            filel = f ? pf__strlen(f->filename) : 0;
+            need = namel + filel + 64;
+            PF_TRY(PF_VEC_RESERVE(c->line, c->line_cap, need));
+            d = c->line;
+            memcpy(d, "#\t0x", 4);
+            d = pf__fmt_hex(d + 4, pc);
+            if (namel) {
+                *d++ = '\t';
+                memcpy(d, name, namel);
+                d += namel;
+                memcpy(d, "+0x0\t", 5);
+                d += 5;
+                memcpy(d, f->filename, filel);
+                d += filel;
+                *d++ = ':';
+                d = pf__fmt_i64(d, ln[j].line);
+            }
+            *d++ = '\n';
+            PF_TRY(pf__tabw_write(&c->tw, c->line, (size_t)(d - c->line)));
         }
     }
     return pf__tabw_write(&c->tw, "\n", 1);
 }
 
-/* " 0x..." for each location, as return addresses. */
+/* " 0x..." for each location, as return addresses, and a newline. */
 static int at_addresses(d1 *c, const uint32_t *locs, size_t n)
 {
     size_t i;
+    char *d;
 
-    for (i = 0; i < n; i++)
-        PF_TRY(pf__tabw_printf(&c->tw, " 0x%llx",
-                               (unsigned long long)(c->addr[locs[i]] + 1)));
-    return pf__tabw_write(&c->tw, "\n", 1);
+    PF_TRY(PF_VEC_RESERVE(c->line, c->line_cap, 19 * n + 2));
+    d = c->line;
+    for (i = 0; i < n; i++) {
+        memcpy(d, " 0x", 3);
+        d = pf__fmt_hex(d + 3, c->addr[locs[i]] + 1);
+    }
+    *d++ = '\n';
+    return pf__tabw_write(&c->tw, c->line, (size_t)(d - c->line));
 }
 
 /* ------------------------------------------------------------------ */
@@ -368,9 +390,11 @@ static int write_count(d1 *c)
         if ((err = PF_VEC_RESERVE(key, kcap, 2 + 19 * (size_t)s->nloc)) < 0)
             goto done;
         key[klen++] = '@';
-        for (j = 0; j < s->nloc; j++)
-            klen += (size_t)sprintf(key + klen, " 0x%llx",
-                                    (unsigned long long)(c->addr[locs[j]] + 1));
+        for (j = 0; j < s->nloc; j++) {
+            memcpy(key + klen, " 0x", 3);
+            klen = (size_t)(pf__fmt_hex(key + klen + 3,
+                                        c->addr[locs[j]] + 1) - key);
+        }
         if ((err = labels_key(&key, &klen, &kcap, p, s, &qbuf, &qcap, &ent,
                               &ecap)) < 0 ||
             (err = pf__keytab_add(&kt, NULL, key, klen, v, (uint32_t)i)) < 0)
@@ -581,5 +605,6 @@ done:
             err = ferr;
     }
     pf__free(c.addr);
+    pf__free(c.line);
     return err;
 }
