@@ -600,6 +600,79 @@ static void test_text_write__debug2_without_state(void **state)
     pf_profile_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* allocation failures                                                 */
+
+/* Fail the Nth allocation of each writer, for every N until one run
+ * needs fewer: each must report PF_ENOMEM (or succeed when the failing
+ * allocation is not reached), never crash, leak (ASan) or half-write. */
+static void oom_sweep(const pf_profile *p, int which)
+{
+    unsigned long n;
+
+    for (n = 1; n < 10000; n++) {
+        pf_membuf mb = PF_MEMBUF_INIT;
+        pf_writer w = pf_writer_membuf(&mb);
+        int err;
+
+        pf__alloc_fail_after(n);
+        err = which == W_DEBUG1 ? pf_profile_write_debug1(p, w)
+              : which == W_DEBUG2 ? pf_profile_write_debug2(p, w)
+                                  : pf_profile_write_folded(p, w, -1);
+        pf__alloc_fail_after(0);
+        pf_membuf_release(&mb);
+        if (err == PF_OK)
+            return;
+        /* The membuf writer's own growth failing shows up as EIO. */
+        if (err != PF_ENOMEM && err != PF_EIO)
+            fail_msg("allocation %lu: error %d (%s)", n, err,
+                     pf_error_last());
+    }
+    fail_msg("writer never succeeded");
+}
+
+static pf_profile *labelled_count_profile(void)
+{
+    pf_profile *p = pf_profile_new();
+    uint32_t a, b;
+    int64_t two = 2;
+    pf_label labs[] = { { "state", "select", 0, "" },
+                        { "pool", "x", 0, "" } };
+
+    assert_non_null(p);
+    assert_int_equal(pf_profile_add_sample_type(p, "goroutine", "count"), 0);
+    a = loc(p, 0x10, 2, fn(p, "inl", "a.go"), 3, fn(p, "work", "a.go"), 10);
+    b = loc(p, 0x20, 1, fn(p, "main", "a.go"), 20);
+    {
+        uint32_t ab[] = { a, b };
+        sample(p, ab, 2, &two, labs, 2);
+        sample(p, ab, 1, &two, NULL, 0);
+    }
+    return p;
+}
+
+static void test_text_write__allocation_failures(void **state)
+{
+    heapfix h = heap_profile(524288);
+    uint32_t s1[] = { h.alloc, h.main_ };
+    int64_t v[] = { 2, 666237, 2, 666237 };
+    pf_profile *c = contention_profile("sync.(*Mutex).Unlock");
+    pf_profile *f = folded_profile();
+    (void)state;
+
+    sample(h.p, s1, 2, v, NULL, 0);
+    oom_sweep(h.p, W_DEBUG1);
+    oom_sweep(c, W_DEBUG1);
+    oom_sweep(f, W_FOLDED);
+    pf_profile_free(f);
+    f = labelled_count_profile();
+    oom_sweep(f, W_DEBUG1);
+    oom_sweep(f, W_DEBUG2);
+    pf_profile_free(h.p);
+    pf_profile_free(c);
+    pf_profile_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_text_write__folded_bad_index),
         cmocka_unit_test(test_text_write__debug2_blocks_and_states),
         cmocka_unit_test(test_text_write__debug2_without_state),
+        cmocka_unit_test(test_text_write__allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
