@@ -284,14 +284,14 @@ done:
 /* count profiles (2.3)                                                */
 
 typedef struct qentry {
-    const char *s;
-    size_t n;
+    size_t off, n;              /* a quoted "k":"v" inside the buffer */
 } qentry;
 
-static int cmp_qentry(const void *a, const void *b)
+static int cmp_qentry(const void *a, const void *b, void *ctx)
 {
     const qentry *x = a, *y = b;
-    int r = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+    const char *base = ctx;
+    int r = memcmp(base + x->off, base + y->off, x->n < y->n ? x->n : y->n);
 
     return r ? r : (x->n < y->n ? -1 : x->n > y->n);
 }
@@ -303,48 +303,43 @@ static int labels_key(char **buf, size_t *len, size_t *cap,
                       const pf_profile *p, const pf_sample *s, char **qbuf,
                       size_t *qcap, qentry **ent, size_t *ecap)
 {
-    const pf_label *l = pf__sample_labels(p, s);
-    size_t qlen = 0, ne = 0, i;
     static const char head[] = "\n# labels: {";
+    const pf_label *l = pf__sample_labels(p, s);
+    size_t qlen = 0, ne = 0, i, need;
 
     for (i = 0; i < s->nlabel; i++)
         ne += l[i].str[0] != '\0';
     if (ne == 0)
         return PF_OK;
     PF_TRY(PF_VEC_RESERVE(*ent, *ecap, ne));
-    ne = 0;
-    /* Quote all entries into QBUF first (it may move), keeping their
-     * offsets, then turn the offsets into pointers. */
-    for (i = 0; i < s->nlabel; i++) {
+    for (i = 0, ne = 0; i < s->nlabel; i++) {
         size_t start = qlen;
         if (l[i].str[0] == '\0')
             continue;
-        PF_TRY(pf__go_quote(qbuf, &qlen, qcap, l[i].key, pf__strlen(l[i].key)));
+        PF_TRY(pf__go_quote(qbuf, &qlen, qcap, l[i].key,
+                            pf__strlen(l[i].key)));
         PF_TRY(PF_VEC_RESERVE(*qbuf, *qcap, qlen + 1));
         (*qbuf)[qlen++] = ':';
-        PF_TRY(pf__go_quote(qbuf, &qlen, qcap, l[i].str, pf__strlen(l[i].str)));
-        (*ent)[ne].s = (const char *)(uintptr_t)start; /* offset for now */
+        PF_TRY(pf__go_quote(qbuf, &qlen, qcap, l[i].str,
+                            pf__strlen(l[i].str)));
+        (*ent)[ne].off = start;
         (*ent)[ne].n = qlen - start;
         ne++;
     }
-    for (i = 0; i < ne; i++)
-        (*ent)[i].s = *qbuf + (uintptr_t)(*ent)[i].s;
-    qsort(*ent, ne, sizeof(**ent), cmp_qentry);
-    {
-        size_t need = *len + sizeof(head) - 1 + qlen + 2 * ne + 1;
-        PF_TRY(PF_VEC_RESERVE(*buf, *cap, need));
-        memcpy(*buf + *len, head, sizeof(head) - 1);
-        *len += sizeof(head) - 1;
-        for (i = 0; i < ne; i++) {
-            if (i) {
-                memcpy(*buf + *len, ", ", 2);
-                *len += 2;
-            }
-            memcpy(*buf + *len, (*ent)[i].s, (*ent)[i].n);
-            *len += (*ent)[i].n;
+    qsort_r(*ent, ne, sizeof(**ent), cmp_qentry, *qbuf);
+    need = *len + sizeof(head) - 1 + qlen + 2 * ne + 1;
+    PF_TRY(PF_VEC_RESERVE(*buf, *cap, need));
+    memcpy(*buf + *len, head, sizeof(head) - 1);
+    *len += sizeof(head) - 1;
+    for (i = 0; i < ne; i++) {
+        if (i) {
+            memcpy(*buf + *len, ", ", 2);
+            *len += 2;
         }
-        (*buf)[(*len)++] = '}';
+        memcpy(*buf + *len, *qbuf + (*ent)[i].off, (*ent)[i].n);
+        *len += (*ent)[i].n;
     }
+    (*buf)[(*len)++] = '}';
     return PF_OK;
 }
 
@@ -529,7 +524,7 @@ done:
 
 /* ------------------------------------------------------------------ */
 
-static int type_list(char *buf, size_t size, const pf_profile *p)
+static void type_list(char *buf, size_t size, const pf_profile *p)
 {
     size_t i, n = 0;
 
@@ -538,7 +533,6 @@ static int type_list(char *buf, size_t size, const pf_profile *p)
         n += (size_t)snprintf(buf + n, size - n, "%s%s/%s", i ? ", " : "",
                               p->sample_types[i].type,
                               p->sample_types[i].unit);
-    return 0;
 }
 
 int pf_profile_write_debug1(const pf_profile *p, pf_writer w)
