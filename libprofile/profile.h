@@ -458,11 +458,14 @@ typedef struct pf_report_opts {
     const char *symbol;       /* peek: regexp on node names */
     bool relative;            /* -relative_percentages */
     bool hide_file_line;      /* omit the "File:" / "Build ID:" lines */
+    /* If not NULL, gets the PF_MATCHED_* bits of the filters (pprof
+     * warns "Focus expression matched no samples" and so on). */
+    unsigned *matched;
 } pf_report_opts;
 #define PF_REPORT_OPTS_VERSION 1
 #define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
                               PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
-                              NULL, NULL, false, false }
+                              NULL, NULL, false, false, NULL }
 
 /* Write report KIND of P to W in pprof's own text layout. P is not
  * modified. PF_ENOTFOUND for an unknown sample index or (peek) a

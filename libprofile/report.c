@@ -529,6 +529,8 @@ static int report_prepare(report *r, const pf_profile *src,
         goto fail;
     if ((err = pf__filter_aggregate(r->p, &o->filter)) < 0)
         goto fail;
+    if (o->matched)
+        *o->matched = matched;
     return PF_OK;
 fail:
     report_release(r);

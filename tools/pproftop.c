@@ -277,6 +277,26 @@ static int write_stdout(void *ctx, const void *buf, size_t len)
     return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
+/* pprof's "X expression matched no samples" warnings. */
+static void warn_unmatched(const pf_filter_opts *o, unsigned matched)
+{
+    static const struct { const char *name; unsigned bit; } tab[] = {
+        { "Focus", PF_MATCHED_FOCUS }, { "Ignore", PF_MATCHED_IGNORE },
+        { "Hide", PF_MATCHED_HIDE }, { "Show", PF_MATCHED_SHOW },
+        { "ShowFrom", PF_MATCHED_SHOW_FROM },
+        { "TagFocus", PF_MATCHED_TAGFOCUS },
+        { "TagIgnore", PF_MATCHED_TAGIGNORE },
+        { "TagShow", PF_MATCHED_TAGSHOW }, { "TagHide", PF_MATCHED_TAGHIDE },
+    };
+    const char *val[] = { o->focus, o->ignore, o->hide, o->show,
+                          o->show_from, o->tagfocus, o->tagignore,
+                          o->tagshow, o->taghide };
+
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+        if (val[i] && *val[i] && !(matched & tab[i].bit))
+            tool_warn("%s expression matched no samples", tab[i].name);
+}
+
 static const char *display_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -320,6 +340,7 @@ int main(int argc, char **argv)
     pf_writer w = { write_stdout, NULL };
     flags f;
     pf_profile *p;
+    unsigned matched = 0;
     int first, err, idx;
 
     tool_init(argv[0]);
@@ -340,6 +361,7 @@ int main(int argc, char **argv)
     p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
+    f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &f.ro);
@@ -350,6 +372,8 @@ int main(int argc, char **argv)
         err = pf_report_write(p, w, f.kind, &f.ro);
     }
     pf_profile_free(p);
+    if (err >= 0)
+        warn_unmatched(&f.ro.filter, matched);
     if (err < 0)
         tool_die_lib(err == PF_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL, err,
                      argc - first > 1 ? "merged profile"
