@@ -21,12 +21,10 @@
  *
  * Encoding writes the top-level tags itself and packs each sub-message
  * with protobuf-c into a 1 MiB staging buffer that is flushed to the
- * deflate stream (or straight to the writer for raw output), so memory
- * stays flat whatever the profile size.
+ * gzip writer (gz.c: parallel gzip members) or straight to the writer
+ * for raw output, so memory stays flat whatever the profile size.
  */
 #include "internal.h"
-
-#include <zlib.h>
 
 #include "profile.pb-c.h"
 
@@ -625,11 +623,9 @@ int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
 typedef struct enc {
     pf_writer w;
     bool gzip;
-    z_stream z;
-    bool z_init;
+    pf_gzw *gz;
     uint8_t *stage;
     size_t used;
-    unsigned char *zout;
     uint64_t *idbuf;
     size_t idbuf_cap;
     Perftools__Profiles__Label *labs;
@@ -640,29 +636,12 @@ typedef struct enc {
     size_t lines_cap, lineptrs_cap;
 } enc;
 
-static int deflate_out(enc *e, const uint8_t *data, size_t len, int flush)
-{
-    int zr;
-
-    e->z.next_in = (unsigned char *)(uintptr_t)data;
-    e->z.avail_in = (uInt)len;
-    do {
-        e->z.next_out = e->zout;
-        e->z.avail_out = STAGE_SIZE;
-        zr = deflate(&e->z, flush);
-        if (zr == Z_STREAM_ERROR)
-            return pf__error_set(PF_EIO, "deflate failed");
-        PF_TRY(pf__write(e->w, e->zout, STAGE_SIZE - e->z.avail_out));
-    } while (e->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
-    return PF_OK;
-}
-
 static int stage_flush(enc *e)
 {
     int err;
 
     if (e->gzip)
-        err = deflate_out(e, e->stage, e->used, Z_NO_FLUSH);
+        err = pf__gzw_write(e->gz, e->stage, e->used);
     else
         err = pf__write(e->w, e->stage, e->used);
     e->used = 0;
@@ -888,30 +867,21 @@ int pf_profile_encode(const pf_profile *p, pf_writer w,
         goto done;
     }
     if (e.gzip) {
-        if (level < 1 || level > 9) {
-            err = pf__error_set(PF_EINVAL, "gzip level %d not in 1..9", level);
+        unsigned threads = opts && opts->version >= 2 ? opts->threads : 0;
+        if ((err = pf__gzw_new(&e.gz, w, level, threads, 0)) < 0)
             goto done;
-        }
-        e.zout = pf__malloc(STAGE_SIZE);
-        if (!e.zout ||
-            deflateInit2(&e.z, level, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK) {
-            err = pf__error_oom();
-            goto done;
-        }
-        e.z_init = true;
     }
     if ((err = emit_profile(&e, p)) < 0)
         goto done;
-    if (e.gzip)
-        err = deflate_out(&e, e.stage, e.used, Z_FINISH);
-    else
+    if (e.gzip) {
+        if ((err = pf__gzw_write(e.gz, e.stage, e.used)) >= 0)
+            err = pf__gzw_finish(e.gz);
+    } else {
         err = pf__write(w, e.stage, e.used);
+    }
 done:
-    if (e.z_init)
-        deflateEnd(&e.z);
+    pf__gzw_free(e.gz);
     pf__free(e.stage);
-    pf__free(e.zout);
     pf__free(e.idbuf);
     pf__free(e.labs);
     pf__free(e.labptrs);
