@@ -195,6 +195,12 @@ typedef struct dec {
     size_t labbuf_cap;
     pf_line *linebuf;
     size_t linebuf_cap;
+    uint64_t *rloc;         /* fast sample parse: location ids */
+    size_t rloc_cap;
+    int64_t *rval;          /* ... values */
+    size_t rval_cap;
+    struct rlabel *rlab;    /* ... labels */
+    size_t rlab_cap;
     bool oom;
 } dec;
 
@@ -476,72 +482,234 @@ static int pass_locations(dec *d)
     return PF_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Samples                                                             */
+
+/* A Sample as read from the wire, before ids and strings are resolved:
+ * either protobuf-c's unpacked message or our fast parse point here. */
+typedef struct rlabel {
+    int64_t key, str, num, num_unit;
+} rlabel;
+
+typedef struct rsample {
+    const uint64_t *loc;
+    const int64_t *val;
+    const rlabel *lab;
+    size_t nloc, nval, nlab;
+} rsample;
+
+bool pf__pb_fast_samples = true;
+
+static inline const uint8_t *fast_varint(const uint8_t *p, const uint8_t *end,
+                                         uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift;
+
+    if (p < end && *p < 0x80) {
+        *out = *p;
+        return p + 1;
+    }
+    for (shift = 0; shift < 64 && p < end; shift += 7) {
+        uint8_t b = *p++;
+        if (shift == 63 && b > 1)
+            return NULL;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Append the varint(s) of a repeated scalar field, packed (WT_LEN) or
+ * not, to *VEC. NULL when anything is off. */
+static const uint8_t *fast_repeated(const uint8_t *p, const uint8_t *end,
+                                    unsigned wt, uint64_t **vec, size_t *cap,
+                                    size_t *n)
+{
+    uint64_t v, len;
+    const uint8_t *stop;
+
+    if (wt == WT_VARINT) {
+        if (!(p = fast_varint(p, end, &v)))
+            return NULL;
+        if (PF_VEC_RESERVE(*vec, *cap, *n + 1) < 0)
+            return NULL;
+        (*vec)[(*n)++] = v;
+        return p;
+    }
+    if (!(p = fast_varint(p, end, &len)) || len > (uint64_t)(end - p))
+        return NULL;
+    stop = p + len;
+    /* At most one value per byte. */
+    if (PF_VEC_RESERVE(*vec, *cap, *n + (size_t)len) < 0)
+        return NULL;
+    while (p < stop) {
+        if (!(p = fast_varint(p, stop, &v)))
+            return NULL;
+        (*vec)[(*n)++] = v;
+    }
+    return p;
+}
+
+/* The fast path for the one message that comes by the million: parse a
+ * Sample straight into the decoder's buffers. It takes only the plain
+ * case: fields 1-3 with their usual wire types, labels of fields 1-4
+ * (varints), varints of at most 10 bytes. On anything else it returns
+ * false and protobuf-c decodes the message as before, so errors and
+ * oddities (unknown fields, mixed wire types, over-long varints) are
+ * handled exactly as protobuf-c handles them. An allocation failure
+ * also falls back, and protobuf-c then reports it. */
+static bool sample_fast(dec *d, const uint8_t *p, size_t len, rsample *rs)
+{
+    const uint8_t *end = p + len;
+    size_t nloc = 0, nval = 0, nlab = 0;
+    uint64_t tag, v, sublen;
+
+    while (p < end) {
+        if (!(p = fast_varint(p, end, &tag)))
+            return false;
+        switch (tag) {
+        case 1 << 3 | WT_VARINT:
+        case 1 << 3 | WT_LEN:
+            p = fast_repeated(p, end, (unsigned)(tag & 7), &d->rloc,
+                              &d->rloc_cap, &nloc);
+            break;
+        case 2 << 3 | WT_VARINT:
+        case 2 << 3 | WT_LEN:
+            p = fast_repeated(p, end, (unsigned)(tag & 7),
+                              (uint64_t **)&d->rval, &d->rval_cap, &nval);
+            break;
+        case 3 << 3 | WT_LEN: {
+            const uint8_t *stop;
+            rlabel *l;
+            if (!(p = fast_varint(p, end, &sublen)) ||
+                sublen > (uint64_t)(end - p))
+                return false;
+            if (PF_VEC_RESERVE(d->rlab, d->rlab_cap, nlab + 1) < 0)
+                return false;
+            l = &d->rlab[nlab++];
+            memset(l, 0, sizeof(*l));
+            stop = p + sublen;
+            while (p && p < stop) {
+                if (!(p = fast_varint(p, stop, &tag)) ||
+                    !(p = fast_varint(p, stop, &v)))
+                    return false;
+                switch (tag) {
+                case 1 << 3 | WT_VARINT: l->key = (int64_t)v; break;
+                case 2 << 3 | WT_VARINT: l->str = (int64_t)v; break;
+                case 3 << 3 | WT_VARINT: l->num = (int64_t)v; break;
+                case 4 << 3 | WT_VARINT: l->num_unit = (int64_t)v; break;
+                default: return false;
+                }
+            }
+            break;
+        }
+        default:
+            return false;
+        }
+        if (!p)
+            return false;
+    }
+    rs->loc = d->rloc;
+    rs->val = d->rval;
+    rs->lab = d->rlab;
+    rs->nloc = nloc;
+    rs->nval = nval;
+    rs->nlab = nlab;
+    return true;
+}
+
+/* Resolve ids and strings of one sample and append it. */
+static int add_sample(dec *d, const field *f, size_t nsample,
+                      const rsample *s)
+{
+    pf_profile *p = d->p;
+    size_t i, nlab;
+
+    if (p->nsample_types == 0)
+        return pf__error_set(PF_EFORMAT, "missing sample type information");
+    if (s->nval != p->nsample_types)
+        return pf__error_set(PF_EFORMAT,
+                             "sample %zu (byte %zu) has %zu values, "
+                             "want %zu (one per sample type)",
+                             nsample, f->off, s->nval, p->nsample_types);
+    PF_TRY(PF_VEC_RESERVE(d->locbuf, d->locbuf_cap, s->nloc));
+    for (i = 0; i < s->nloc; i++) {
+        uint64_t id = s->loc[i];
+        uint32_t li = PF_NONE;
+        /* Writers number densely from 1: try that first. */
+        if (id && id <= p->nlocations && p->locations[id - 1].id == id)
+            li = (uint32_t)(id - 1);
+        else if (id)
+            li = pf__u64map_get(&d->location_ids, id);
+        if (li == PF_NONE)
+            return pf__error_set(PF_EFORMAT,
+                                 "sample %zu (byte %zu) references "
+                                 "unknown location id %llu",
+                                 nsample, f->off, (unsigned long long)id);
+        d->locbuf[i] = li;
+    }
+    PF_TRY(PF_VEC_RESERVE(d->labbuf, d->labbuf_cap, s->nlab));
+    for (i = nlab = 0; i < s->nlab; i++) {
+        const rlabel *l = &s->lab[i];
+        pf_label *o = &d->labbuf[nlab];
+        PF_TRY(str_at(d, &o->key, l->key, f, "label key"));
+        PF_TRY(str_at(d, &o->str, l->str, f, "label str"));
+        PF_TRY(str_at(d, &o->unit, l->num_unit, f, "label num_unit"));
+        o->num = l->num;
+        /* The reference reader's rule (FORMATS.md 1.7): a label with
+         * neither a string nor a number/unit is dropped. */
+        if (l->str != 0) {
+            o->num = 0;
+            o->unit = p->empty;
+            nlab++;
+        } else if (l->num != 0 || l->num_unit != 0) {
+            nlab++;
+        }
+    }
+    return pf__sample_append(p, d->locbuf, s->nloc, s->val, d->labbuf, nlab);
+}
+
 /* Pass 4: samples. */
 static int pass_samples(dec *d)
 {
     cur c = { d->buf, d->buf, d->buf + d->len };
     field f;
-    pf_profile *p = d->p;
-    size_t i, nlab, nsamples = 0;
+    size_t i, nsamples = 0;
+    rsample rs;
 
     while (c.p < c.end) {
         PF_TRY(next_field(&c, &f));
-        if (f.num == F_SAMPLE) {
+        if (f.num != F_SAMPLE)
+            continue;
+        if (pf__pb_fast_samples && sample_fast(d, f.data, f.len, &rs)) {
+            PF_TRY(count_record(d, &f));
+            PF_TRY(add_sample(d, &f, nsamples, &rs));
+        } else {
             Perftools__Profiles__Sample *s = UNPACK(sample, d, &f);
             if (!s)
                 return bad_message(d, &f, "sample");
             PF_TRY(count_record(d, &f));
-            if (p->nsample_types == 0)
-                return pf__error_set(PF_EFORMAT,
-                                     "missing sample type information");
-            if (s->n_value != p->nsample_types)
-                return pf__error_set(PF_EFORMAT,
-                                     "sample %zu (byte %zu) has %zu values, "
-                                     "want %zu (one per sample type)",
-                                     nsamples, f.off, s->n_value,
-                                     p->nsample_types);
-            PF_TRY(PF_VEC_RESERVE(d->locbuf, d->locbuf_cap, s->n_location_id));
-            for (i = 0; i < s->n_location_id; i++) {
-                uint64_t id = s->location_id[i];
-                uint32_t li = PF_NONE;
-                /* Writers number densely from 1: try that first. */
-                if (id && id <= p->nlocations &&
-                    p->locations[id - 1].id == id)
-                    li = (uint32_t)(id - 1);
-                else if (id)
-                    li = pf__u64map_get(&d->location_ids, id);
-                if (li == PF_NONE)
-                    return pf__error_set(PF_EFORMAT,
-                                         "sample %zu (byte %zu) references "
-                                         "unknown location id %llu",
-                                         nsamples, f.off,
-                                         (unsigned long long)id);
-                d->locbuf[i] = li;
+            PF_TRY(PF_VEC_RESERVE(d->rlab, d->rlab_cap, s->n_label));
+            for (i = 0; i < s->n_label; i++) {
+                d->rlab[i].key = s->label[i]->key;
+                d->rlab[i].str = s->label[i]->str;
+                d->rlab[i].num = s->label[i]->num;
+                d->rlab[i].num_unit = s->label[i]->num_unit;
             }
-            PF_TRY(PF_VEC_RESERVE(d->labbuf, d->labbuf_cap, s->n_label));
-            for (i = nlab = 0; i < s->n_label; i++) {
-                const Perftools__Profiles__Label *l = s->label[i];
-                pf_label *o = &d->labbuf[nlab];
-                PF_TRY(str_at(d, &o->key, l->key, &f, "label key"));
-                PF_TRY(str_at(d, &o->str, l->str, &f, "label str"));
-                PF_TRY(str_at(d, &o->unit, l->num_unit, &f, "label num_unit"));
-                o->num = l->num;
-                /* The reference reader's rule (FORMATS.md 1.7): a
-                 * label with neither a string nor a number/unit is
-                 * dropped. */
-                if (l->str != 0) {
-                    o->num = 0;
-                    o->unit = p->empty;
-                    nlab++;
-                } else if (l->num != 0 || l->num_unit != 0) {
-                    nlab++;
-                }
-            }
-            PF_TRY(pf__sample_append(p, d->locbuf, s->n_location_id, s->value,
-                                     d->labbuf, nlab));
+            rs.loc = s->location_id;
+            rs.nloc = s->n_location_id;
+            rs.val = s->value;
+            rs.nval = s->n_value;
+            rs.lab = d->rlab;
+            rs.nlab = s->n_label;
+            PF_TRY(add_sample(d, &f, nsamples, &rs));
             pf__arena_reset(&d->scratch);
-            nsamples++;
         }
+        nsamples++;
     }
     return PF_OK;
 }
@@ -581,6 +749,9 @@ done:
     pf__free(d.locbuf);
     pf__free(d.labbuf);
     pf__free(d.linebuf);
+    pf__free(d.rloc);
+    pf__free(d.rval);
+    pf__free(d.rlab);
     pf__u64map_release(&d.mapping_ids);
     pf__u64map_release(&d.function_ids);
     pf__u64map_release(&d.location_ids);
@@ -727,16 +898,108 @@ static int emit_value_type(enc *e, uint32_t num, const pf_value_type *vt)
     return emit_message(e, num, &m.base);
 }
 
+static inline size_t varint_size(uint64_t v)
+{
+    return v < 0x80 ? 1 : (size_t)(64 - __builtin_clzll(v) + 6) / 7;
+}
+
+/* Size of a Label's fields (proto3: zero scalars are not written). */
+static inline size_t label_size(uint64_t key, uint64_t str, uint64_t num,
+                                uint64_t unit)
+{
+    return (key ? 1 + varint_size(key) : 0) + (str ? 1 + varint_size(str) : 0) +
+           (num ? 1 + varint_size(num) : 0) + (unit ? 1 + varint_size(unit) : 0);
+}
+
+static inline uint8_t *put_key_varint(uint8_t *dst, uint8_t tag, uint64_t v)
+{
+    if (v) {
+        *dst++ = tag;
+        dst += put_varint(dst, v);
+    }
+    return dst;
+}
+
+/* The fast path for Samples (the bulk of every profile): write the
+ * message straight into the stage, byte for byte what protobuf-c packs
+ * (fields in number order, repeated scalars packed, zero scalars
+ * omitted; test_codec_perf compares the two). Returns 0 when the
+ * message does not fit in the stage: the caller then uses protobuf-c. */
+static int emit_sample_fast(enc *e, const pf_profile *p, size_t i)
+{
+    const pf_sample *s = &p->samples[i];
+    const uint32_t *locs = pf__sample_locs(p, s);
+    const int64_t *vals = pf__sample_vals(p, i);
+    const pf_label *labs = pf__sample_labels(p, s);
+    size_t nv = p->nsample_types, j, locsz = 0, valsz = 0, len = 0;
+    uint8_t *dst;
+
+    PF_TRY(PF_VEC_RESERVE(e->idbuf, e->idbuf_cap, s->nloc));
+    for (j = 0; j < s->nloc; j++) {
+        uint64_t id = p->locations[locs[j]].id;
+        e->idbuf[j] = id;
+        locsz += varint_size(id);
+    }
+    for (j = 0; j < nv; j++)
+        valsz += varint_size((uint64_t)vals[j]);
+    if (s->nloc)
+        len += 1 + varint_size(locsz) + locsz;
+    if (nv)
+        len += 1 + varint_size(valsz) + valsz;
+    for (j = 0; j < s->nlabel; j++) {
+        size_t ls = label_size(pf__stridx(labs[j].key), pf__stridx(labs[j].str),
+                               (uint64_t)labs[j].num, pf__stridx(labs[j].unit));
+        len += 1 + varint_size(ls) + ls;
+    }
+    if (len + 20 > STAGE_SIZE)
+        return 0;
+    PF_TRY(stage_room(e, len + 20));
+    dst = e->stage + e->used;
+    *dst++ = F_SAMPLE << 3 | WT_LEN;
+    dst += put_varint(dst, len);
+    if (s->nloc) {
+        *dst++ = 1 << 3 | WT_LEN;
+        dst += put_varint(dst, locsz);
+        for (j = 0; j < s->nloc; j++)
+            dst += put_varint(dst, e->idbuf[j]);
+    }
+    if (nv) {
+        *dst++ = 2 << 3 | WT_LEN;
+        dst += put_varint(dst, valsz);
+        for (j = 0; j < nv; j++)
+            dst += put_varint(dst, (uint64_t)vals[j]);
+    }
+    for (j = 0; j < s->nlabel; j++) {
+        uint64_t key = pf__stridx(labs[j].key), str = pf__stridx(labs[j].str);
+        uint64_t num = (uint64_t)labs[j].num, unit = pf__stridx(labs[j].unit);
+        *dst++ = 3 << 3 | WT_LEN;
+        dst += put_varint(dst, label_size(key, str, num, unit));
+        dst = put_key_varint(dst, 1 << 3 | WT_VARINT, key);
+        dst = put_key_varint(dst, 2 << 3 | WT_VARINT, str);
+        dst = put_key_varint(dst, 3 << 3 | WT_VARINT, num);
+        dst = put_key_varint(dst, 4 << 3 | WT_VARINT, unit);
+    }
+    e->used = (size_t)(dst - e->stage);
+    return 1;
+}
+
 static int emit_samples(enc *e, const pf_profile *p)
 {
     Perftools__Profiles__Sample m = PERFTOOLS__PROFILES__SAMPLE__INIT;
     size_t i, j;
+    int r;
 
     for (i = 0; i < p->nsamples; i++) {
         const pf_sample *s = &p->samples[i];
         const uint32_t *locs = pf__sample_locs(p, s);
         const pf_label *labs = pf__sample_labels(p, s);
 
+        if (pf__pb_fast_samples) {
+            if ((r = emit_sample_fast(e, p, i)) < 0)
+                return r;
+            if (r)
+                continue;
+        }
         PF_TRY(PF_VEC_RESERVE(e->idbuf, e->idbuf_cap, s->nloc));
         for (j = 0; j < s->nloc; j++)
             e->idbuf[j] = p->locations[locs[j]].id;

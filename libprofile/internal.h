@@ -264,6 +264,10 @@ void pf__gzw_free(pf_gzw *g);       /* NULL is a no-op; stops threads */
 /* ------------------------------------------------------------------ */
 /* Readers (read.c dispatches)                                         */
 
+/* Test hook (codec_pb.c): false sends every Sample through protobuf-c
+ * instead of the hand-written fast path, on decode and encode, so tests
+ * can check that both give the same results. Default true. */
+extern bool pf__pb_fast_samples;
 /* profile.proto without gzip framing; LEN 0 is an error. */
 int pf__decode_proto_raw(pf_profile **out, const void *buf, size_t len,
                          const pf_decode_opts *opts);

@@ -1,10 +1,12 @@
 /*
- * The fast paths of the codec (gz.c): gzip output as parallel,
+ * The fast paths of the codec. gz.c: gzip output as parallel,
  * independent members and libdeflate inflate with zlib as the
- * diagnosing fallback. What matters: the output is valid gzip whose
- * payload is exactly the raw encoding, the bytes do not depend on the
- * number of threads, errors still stop the encoder cleanly, and the
- * inflate side keeps every limit and error of the zlib path.
+ * diagnosing fallback; the output is valid gzip whose payload is
+ * exactly the raw encoding, the bytes do not depend on the number of
+ * threads, errors still stop the encoder cleanly, and the inflate side
+ * keeps every limit and error of the zlib path. codec_pb.c: the
+ * hand-written Sample decoder and encoder give exactly what protobuf-c
+ * gives (pf__pb_fast_samples switches between them).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <zlib.h>
 
 #include "helpers/fixture.h"
+#include "helpers/pbuild.h"
 #include "internal.h"
 
 /* Inflate every member of a gzip stream with zlib; returns the payload
@@ -358,6 +361,260 @@ static void test_codec_perf__gunzip_corrupt_member_is_reported(void **state)
     free(data);
 }
 
+
+/* ---- hand-written Sample paths vs protobuf-c ---- */
+
+static char *dump(const pf_profile *p)
+{
+    pf_membuf mb = PF_MEMBUF_INIT;
+    char *s;
+
+    assert_int_equal(pf_profile_write_dump(p, pf_writer_membuf(&mb)), PF_OK);
+    s = malloc(mb.len + 1);
+    memcpy(s, mb.data, mb.len);
+    s[mb.len] = '\0';
+    pf_membuf_release(&mb);
+    return s;
+}
+
+/* Decode BUF with the fast path and with protobuf-c: the same result,
+ * a profile (same dump) or an error (same code and message). Returns
+ * the error code. */
+static int decode_both_ways(const void *buf, size_t len)
+{
+    pf_profile *a = NULL, *b = NULL;
+    char msg[256];
+    int ea, eb;
+
+    pf__pb_fast_samples = true;
+    ea = pf_profile_decode(&a, buf, len, NULL);
+    snprintf(msg, sizeof(msg), "%s", pf_error_last());
+    pf__pb_fast_samples = false;
+    eb = pf_profile_decode(&b, buf, len, NULL);
+    pf__pb_fast_samples = true;
+    assert_int_equal(ea, eb);
+    if (ea == PF_OK) {
+        char *da = dump(a), *db = dump(b);
+        assert_string_equal(da, db);
+        free(da);
+        free(db);
+    } else {
+        assert_string_equal(msg, pf_error_last());
+    }
+    pf_profile_free(a);
+    pf_profile_free(b);
+    return ea;
+}
+
+/* Encode P raw with both paths: byte-identical; and both decodes of
+ * the bytes agree. */
+static void encode_both_ways(const pf_profile *p)
+{
+    unsigned char *fast, *slow;
+    size_t nf, ns;
+
+    pf__pb_fast_samples = true;
+    fast = encode(p, true, 1, &nf);
+    pf__pb_fast_samples = false;
+    slow = encode(p, true, 1, &ns);
+    pf__pb_fast_samples = true;
+    assert_int_equal(nf, ns);
+    assert_memory_equal(fast, slow, nf);
+    assert_int_equal(decode_both_ways(fast, nf), PF_OK);
+    free(fast);
+    free(slow);
+}
+
+static void test_codec_perf__fast_samples_match_protobuf_c_on_corpus(
+    void **state)
+{
+    static const char *const files[] = {
+        "corpus/go_cpu.pb.gz", "corpus/go_cpu_labels.pb.gz",
+        "corpus/go_heap.pb.gz", "corpus/go_allocs.pb.gz",
+        "corpus/go_goroutine.pb.gz", "corpus/go_block.pb.gz",
+        "corpus/go_mutex.pb.gz", "corpus/go_threadcreate.pb.gz",
+        "corpus/go_custom.pb.gz",
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        size_t len;
+        unsigned char *buf = fixture_read(files[i], &len);
+        pf_profile *p;
+        /* The original bytes (Go's writer) both ways... */
+        assert_int_equal(decode_both_ways(buf, len), PF_OK);
+        /* ... and our re-encoding. */
+        p = fixture_load(files[i]);
+        encode_both_ways(p);
+        pf_profile_free(p);
+        free(buf);
+    }
+}
+
+static void test_codec_perf__fast_samples_match_protobuf_c_on_built(
+    void **state)
+{
+    pf_profile *p = fixture_small();
+    pf_label lab[3] = { { "neg", "", -5, "" },
+                        { "big", "", INT64_MAX, "bytes" },
+                        { "s", "x", 0, "" } };
+    int64_t v[2] = { -1, INT64_MIN };
+    uint32_t locs[300];
+    size_t i;
+
+    (void)state;
+    /* Negative values and numbers (10-byte varints), an empty stack,
+     * a deep stack (multi-byte packed length). */
+    assert_int_equal(pf_profile_add_sample(p, NULL, 0, v, lab, 3), PF_OK);
+    for (i = 0; i < 300; i++)
+        locs[i] = (uint32_t)(i % pf_profile_location_count(p));
+    assert_int_equal(pf_profile_add_sample(p, locs, 300, v, NULL, 0), PF_OK);
+    encode_both_ways(p);
+    pf_profile_free(p);
+    p = big_profile();
+    encode_both_ways(p);
+    pf_profile_free(p);
+}
+
+/* The minimal profile of FORMATS.md 1.11 around a hand-made Sample. */
+static void with_sample(pb *b, const pb *sample)
+{
+    pb vt = { .len = 0 }, loc = { .len = 0 };
+
+    b->len = 0;
+    pb_uint(&vt, 1, 1);
+    pb_uint(&vt, 2, 2);
+    pb_msg(b, 1, &vt);
+    pb_msg(b, 2, sample);
+    pb_uint(&loc, 1, 1);
+    pb_uint(&loc, 3, 0x1000);
+    pb_msg(b, 4, &loc);
+    pb_uint(&loc, 1, 300);
+    pb_msg(b, 4, &loc);
+    pb_strings(b);
+}
+
+static void label(pb *s, int64_t key, int64_t str, int64_t num, int64_t unit)
+{
+    pb l = { .len = 0 };
+
+    if (key)
+        pb_uint(&l, 1, (uint64_t)key);
+    if (str)
+        pb_uint(&l, 2, (uint64_t)str);
+    if (num)
+        pb_uint(&l, 3, (uint64_t)num);
+    if (unit)
+        pb_uint(&l, 4, (uint64_t)unit);
+    pb_msg(s, 3, &l);
+}
+
+/* Wire oddities the fast path leaves to protobuf-c, and errors: each
+ * hand-made Sample decodes (or fails) the same both ways. */
+static void test_codec_perf__fast_samples_match_protobuf_c_on_oddities(
+    void **state)
+{
+    pb s, b, packed;
+    size_t i;
+    int ok = 0;
+
+    (void)state;
+    for (i = 0; i < 14; i++) {
+        s.len = packed.len = 0;
+        switch (i) {
+        case 0: /* unpacked ids and value */
+            pb_uint(&s, 1, 1);
+            pb_uint(&s, 1, 300);
+            pb_uint(&s, 2, 7);
+            break;
+        case 1: /* packed and unpacked mixed, value first */
+            pb_uint(&s, 2, 7);
+            pb_varint(&packed, 300);
+            pb_varint(&packed, 1);
+            pb_bytes(&s, 1, packed.data, packed.len);
+            pb_uint(&s, 1, 1);
+            break;
+        case 2: /* an unknown field in the sample is skipped */
+            pb_uint(&s, 1, 1);
+            pb_uint(&s, 2, 7);
+            pb_uint(&s, 9, 123);
+            pb_str(&s, 10, "junk");
+            break;
+        case 3: /* labels: repeated key (last wins), unit only, empty */
+            pb_uint(&s, 1, 1);
+            pb_uint(&s, 2, 7);
+            label(&s, 5, 6, 0, 0);
+            label(&s, 3, 0, 0, 4);
+            label(&s, 3, 0, 0, 0);
+            pb_uint(&packed, 1, 5);
+            pb_uint(&packed, 1, 6);
+            pb_uint(&packed, 3, 9);
+            pb_msg(&s, 3, &packed);
+            break;
+        case 4: /* an unknown field inside a label */
+            pb_uint(&s, 2, 7);
+            pb_uint(&packed, 1, 5);
+            pb_uint(&packed, 7, 1);
+            pb_uint(&packed, 3, 9);
+            pb_msg(&s, 3, &packed);
+            break;
+        case 5: /* wrong wire type for value (fixed64) */
+            pb_uint(&s, 1, 1);
+            pb_tag(&s, 2, 1);
+            pb_varint(&packed, 0);
+            memcpy(s.data + s.len, "\x07\0\0\0\0\0\0\0", 8);
+            s.len += 8;
+            break;
+        case 6: /* wrong value count */
+            pb_uint(&s, 1, 1);
+            pb_uint(&s, 2, 7);
+            pb_uint(&s, 2, 8);
+            break;
+        case 7: /* unknown location id */
+            pb_uint(&s, 1, 2);
+            pb_uint(&s, 2, 7);
+            break;
+        case 8: /* packed field running past the sample */
+            pb_uint(&s, 2, 7);
+            pb_tag(&s, 1, 2);
+            pb_varint(&s, 5);
+            pb_varint(&s, 1);
+            break;
+        case 9: /* packed varint cut at the end of its field */
+            pb_uint(&s, 2, 7);
+            pb_tag(&s, 1, 2);
+            pb_varint(&s, 1);
+            pb_varint(&s, 0x80);    /* 2 bytes, length says 1 */
+            break;
+        case 10: /* label string index out of range */
+            pb_uint(&s, 2, 7);
+            label(&s, 1, 99, 0, 0);
+            break;
+        case 11: /* 11-byte varint */
+            pb_uint(&s, 2, 7);
+            pb_tag(&s, 1, 0);
+            memcpy(s.data + s.len, "\x81\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 11);
+            s.len += 11;
+            break;
+        case 12: /* label with a wire type 2 field 1 */
+            pb_uint(&s, 2, 7);
+            pb_str(&packed, 1, "x");
+            pb_msg(&s, 3, &packed);
+            break;
+        case 13: /* field number 0 */
+            pb_uint(&s, 2, 7);
+            pb_uint(&s, 0, 1);
+            break;
+        }
+        with_sample(&b, &s);
+        if (decode_both_ways(b.data, b.len) == PF_OK)
+            ok++;
+    }
+    /* The first five are valid; the rest must fail. */
+    assert_int_equal(ok, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +628,12 @@ int main(void)
         cmocka_unit_test(test_codec_perf__gzw_rejects_bad_level),
         cmocka_unit_test(test_codec_perf__gunzip_grows_past_the_trailer_size),
         cmocka_unit_test(test_codec_perf__gunzip_corrupt_member_is_reported),
+        cmocka_unit_test(
+            test_codec_perf__fast_samples_match_protobuf_c_on_corpus),
+        cmocka_unit_test(
+            test_codec_perf__fast_samples_match_protobuf_c_on_built),
+        cmocka_unit_test(
+            test_codec_perf__fast_samples_match_protobuf_c_on_oddities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
