@@ -16,8 +16,10 @@
  *   4. sample types and samples (they reference locations).
  *
  * Each pass only skips over the fields it does not want, which costs a
- * tag and a length per message. Errors name the byte offset of the
- * top-level field they were found in.
+ * tag and a length per message, and only within the byte range where
+ * pass 1 saw its messages (our writer and pprof's group each kind, so
+ * passes 2 and 3 then walk a few percent of the input). Errors name the
+ * byte offset of the top-level field they were found in.
  *
  * Encoding writes the top-level tags itself and packs each sub-message
  * with protobuf-c into a 1 MiB staging buffer that is flushed to the
@@ -60,7 +62,7 @@ typedef struct cur {
     const uint8_t *base, *p, *end;
 } cur;
 
-static int read_varint(cur *c, uint64_t *out)
+static int read_varint_slow(cur *c, uint64_t *out)
 {
     uint64_t v = 0;
     unsigned shift;
@@ -83,6 +85,26 @@ static int read_varint(cur *c, uint64_t *out)
     }
     return pf__error_set(PF_EFORMAT, "varint longer than 10 bytes at byte %zu",
                          off);
+}
+
+/* Tags and lengths are mostly one or two bytes: decide those inline. */
+static inline int read_varint(cur *c, uint64_t *out)
+{
+    const uint8_t *p = c->p;
+
+    if (c->end - p >= 2) {
+        if (p[0] < 0x80) {
+            *out = p[0];
+            c->p = p + 1;
+            return PF_OK;
+        }
+        if (p[1] < 0x80) {
+            *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+            c->p = p + 2;
+            return PF_OK;
+        }
+    }
+    return read_varint_slow(c, out);
 }
 
 /* One top-level field: its number, wire type, and either its varint
@@ -179,6 +201,34 @@ static int check_wire_type(const field *f)
 /* ------------------------------------------------------------------ */
 /* Decoder state                                                       */
 
+typedef struct span {
+    size_t lo, hi;          /* empty when lo >= hi */
+} span;
+#define SPAN_EMPTY { SIZE_MAX, 0 }
+#define HDR_MAX 64
+
+static void span_add(span *s, const field *f, const cur *c)
+{
+    size_t end = (size_t)(c->p - c->base);
+
+    if (f->off < s->lo)
+        s->lo = f->off;
+    if (end > s->hi)
+        s->hi = end;
+}
+
+/* A cursor over the fields in span S of the input. */
+static cur span_cur(const uint8_t *buf, span s)
+{
+    cur c = { buf, buf, buf };
+
+    if (s.lo < s.hi) {
+        c.p = buf + s.lo;
+        c.end = buf + s.hi;
+    }
+    return c;
+}
+
 typedef struct dec {
     pf_profile *p;
     const uint8_t *buf;
@@ -202,6 +252,14 @@ typedef struct dec {
     struct rlabel *rlab;    /* ... labels */
     size_t rlab_cap;
     bool oom;
+    /* Found by pass 1, so that later passes only walk the part of the
+     * input where their messages are: byte ranges [lo, hi) of the
+     * mappings and functions, the locations, the samples; the offsets
+     * of the (few) other fields that need strings. */
+    span sp_mf, sp_loc, sp_sample, sp_hdr;
+    size_t hdr_off[HDR_MAX];
+    size_t nhdr;            /* > HDR_MAX: too many, walk sp_hdr */
+    bool loc_dense;         /* location ids are 1..n in order */
 } dec;
 
 static void *scratch_alloc(void *ctx, size_t n)
@@ -285,6 +343,20 @@ static int pass_header(dec *d)
             p->duration_nanos = (int64_t)f.v;
         } else if (f.num == F_PERIOD) {
             p->period = (int64_t)f.v;
+        } else if (f.num == F_MAPPING || f.num == F_FUNCTION) {
+            span_add(&d->sp_mf, &f, &c);
+        } else if (f.num == F_LOCATION) {
+            span_add(&d->sp_loc, &f, &c);
+        } else if (f.num == F_SAMPLE) {
+            span_add(&d->sp_sample, &f, &c);
+        } else if (f.num == F_SAMPLE_TYPE || f.num == F_PERIOD_TYPE ||
+                   f.num == F_COMMENT || f.num == F_DROP_FRAMES ||
+                   f.num == F_KEEP_FRAMES || f.num == F_DEFAULT_SAMPLE_TYPE ||
+                   f.num == F_DOC_URL) {
+            span_add(&d->sp_hdr, &f, &c);
+            if (d->nhdr < HDR_MAX)
+                d->hdr_off[d->nhdr] = f.off;
+            d->nhdr++;
         }
     }
     if (d->nstrs == 0)
@@ -294,11 +366,22 @@ static int pass_header(dec *d)
 
 static int header_strings(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_hdr);
     field f;
     pf_profile *p = d->p;
+    size_t i = 0;
 
-    while (c.p < c.end) {
+    for (;;) {
+        /* Visit the fields pass 1 listed, in order, or if there were
+         * too many to list, walk their span. */
+        if (d->nhdr <= HDR_MAX) {
+            if (i == d->nhdr)
+                break;
+            c.p = d->buf + d->hdr_off[i++];
+            c.end = d->buf + d->len;
+        } else if (c.p >= c.end) {
+            break;
+        }
         PF_TRY(next_field(&c, &f));
         switch (f.num) {
         case F_DROP_FRAMES:
@@ -371,7 +454,7 @@ static int dup_id(const char *what, uint64_t id, const field *f)
 /* Pass 2: mappings and functions. */
 static int pass_mappings_functions(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_mf);
     field f;
     pf_profile *p = d->p;
     int r;
@@ -435,7 +518,7 @@ static int pass_mappings_functions(dec *d)
 /* Pass 3: locations. */
 static int pass_locations(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_loc);
     field f;
     pf_profile *p = d->p;
     size_t i;
@@ -641,7 +724,8 @@ static int add_sample(dec *d, const field *f, size_t nsample,
         uint64_t id = s->loc[i];
         uint32_t li = PF_NONE;
         /* Writers number densely from 1: try that first. */
-        if (id && id <= p->nlocations && p->locations[id - 1].id == id)
+        if (id && id <= p->nlocations &&
+            (d->loc_dense || p->locations[id - 1].id == id))
             li = (uint32_t)(id - 1);
         else if (id)
             li = pf__u64map_get(&d->location_ids, id);
@@ -676,10 +760,14 @@ static int add_sample(dec *d, const field *f, size_t nsample,
 /* Pass 4: samples. */
 static int pass_samples(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_sample);
     field f;
     size_t i, nsamples = 0;
     rsample rs;
+
+    d->loc_dense = true;
+    for (i = 0; i < d->p->nlocations && d->loc_dense; i++)
+        d->loc_dense = d->p->locations[i].id == i + 1;
 
     while (c.p < c.end) {
         PF_TRY(next_field(&c, &f));
@@ -724,6 +812,7 @@ static int decode_raw(pf_profile **out, const uint8_t *buf, size_t len,
     memset(&d, 0, sizeof(d));
     d.buf = buf;
     d.len = len;
+    d.sp_mf = d.sp_loc = d.sp_sample = d.sp_hdr = (span)SPAN_EMPTY;
     d.max_records = opts ? opts->max_records : 0;
     pf__u64map_init(&d.mapping_ids);
     pf__u64map_init(&d.function_ids);

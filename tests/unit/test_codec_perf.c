@@ -615,6 +615,87 @@ static void test_codec_perf__fast_samples_match_protobuf_c_on_oddities(
     assert_int_equal(ok, 5);
 }
 
+/* Pass 1 lists the header fields for the later passes, up to a limit,
+ * and walks their byte range beyond it: both ways keep every comment
+ * and sample type in order, wherever they sit in the input. */
+static void test_codec_perf__header_fields_in_order_whatever_their_count(
+    void **state)
+{
+    size_t counts[] = { 3, 200 }, k, i;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        pf_profile *p = fixture_small(), *q = NULL;
+        unsigned char *raw;
+        size_t len;
+        char c[32];
+
+        for (i = 0; i < counts[k]; i++) {
+            snprintf(c, sizeof(c), "comment %zu", i);
+            assert_int_equal(pf_profile_add_comment(p, c), PF_OK);
+        }
+        raw = encode(p, true, 1, &len);
+        assert_int_equal(pf_profile_decode(&q, raw, len, NULL), PF_OK);
+        assert_int_equal(pf_profile_comment_count(q),
+                         pf_profile_comment_count(p));
+        for (i = 0; i < pf_profile_comment_count(p); i++)
+            assert_string_equal(pf_profile_comment(q, i),
+                                pf_profile_comment(p, i));
+        {
+            char *dp = dump(p), *dq = dump(q);
+            assert_string_equal(dp, dq);
+            free(dp);
+            free(dq);
+        }
+        pf_profile_free(q);
+        free(raw);
+        pf_profile_free(p);
+    }
+}
+
+/* Sample types after the samples, locations between samples, the
+ * string table first: the passes still find everything. */
+static void test_codec_perf__interleaved_fields_decode(void **state)
+{
+    pb b = { .len = 0 }, s = { .len = 0 }, vt = { .len = 0 },
+       loc = { .len = 0 };
+    pf_profile *p = NULL;
+    size_t n;
+
+    (void)state;
+    pb_strings(&b);
+    pb_uint(&s, 1, 2);
+    pb_uint(&s, 2, 7);
+    pb_msg(&b, 2, &s);
+    pb_uint(&loc, 1, 2);
+    pb_uint(&loc, 3, 0x2000);
+    pb_msg(&b, 4, &loc);
+    s.len = 0;
+    pb_uint(&s, 1, 1);
+    pb_uint(&s, 2, 9);
+    pb_msg(&b, 2, &s);
+    loc.len = 0;
+    pb_uint(&loc, 1, 1);
+    pb_uint(&loc, 3, 0x1000);
+    pb_msg(&b, 4, &loc);
+    pb_uint(&vt, 1, 1);
+    pb_uint(&vt, 2, 2);
+    pb_msg(&b, 1, &vt);
+    pb_uint(&b, 13, 5);
+    assert_int_equal(decode_both_ways(b.data, b.len), PF_OK);
+    assert_int_equal(pf_profile_decode(&p, b.data, b.len, NULL), PF_OK);
+    assert_int_equal(pf_profile_sample_count(p), 2);
+    assert_int_equal(pf_sample_values(p, 1)[0], 9);
+    assert_int_equal(
+        pf_profile_location(p, pf_sample_locations(p, 0, &n)[0])->address,
+        0x2000);
+    assert_int_equal(
+        pf_profile_location(p, pf_sample_locations(p, 1, &n)[0])->address,
+        0x1000);
+    assert_string_equal(pf_profile_comment(p, 0), "main");
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -634,6 +715,9 @@ int main(void)
             test_codec_perf__fast_samples_match_protobuf_c_on_built),
         cmocka_unit_test(
             test_codec_perf__fast_samples_match_protobuf_c_on_oddities),
+        cmocka_unit_test(
+            test_codec_perf__header_fields_in_order_whatever_their_count),
+        cmocka_unit_test(test_codec_perf__interleaved_fields_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
