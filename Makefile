@@ -62,6 +62,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
 UNIT_COMMON := $(UNIT_COMMON_SRCS:%.c=$(O)/%.o)
 
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(filter-out fuzz_driver,$(FUZZ_SRCS:tests/fuzz/%.c=%))
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(O)/tests/fuzz/%)
 EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
 EXAMPLES := $(EXAMPLE_SRCS:examples/%.c=$(O)/examples/%)
 
@@ -138,10 +141,33 @@ $(O)/examples/%: examples/%.c $(STATIC_LIB)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(TOOL_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
 
+# Fuzz targets: replay binaries (fuzz_driver.c main) for `make check`,
+# libFuzzer binaries (clang) for `make fuzz`.
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TOOL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/fuzz_driver.o $(STATIC_LIB)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(DEP_LIBS)
+
+FUZZ_O := build-fuzz
+fuzz:
+	$(Q)$(MAKE) --no-print-directory O=$(FUZZ_O) CC=clang \
+	    SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	    $(FUZZ_O)/lib/libprofile.a
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	    echo "  FUZZ    $(FUZZ_O)/fuzz/$$t"; mkdir -p $(FUZZ_O)/fuzz; \
+	    clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilibprofile \
+	        tests/fuzz/$$t.c $(FUZZ_O)/lib/libprofile.a $(DEP_LIBS) \
+	        -o $(FUZZ_O)/fuzz/$$t || exit 1; done
+	@echo "run e.g.: $(FUZZ_O)/fuzz/fuzz_pprof_decode -max_total_time=60 testdata/fuzz/pprof_decode"
+
 # ---------------------------------------------------------------------
 # Tests
 
-tests: all $(UNIT_BINS) $(EXAMPLES) $(EXTRA_TESTS)
+tests: all $(UNIT_BINS) $(EXAMPLES) $(FUZZ_REPLAY) $(EXTRA_TESTS)
 
 check: tests
 	$(Q)O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
@@ -174,9 +200,9 @@ install: all
 	$(EXTRA_INSTALL)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all tests check check-unit deps demo bench install clean
+.PHONY: all tests check check-unit deps demo bench install clean fuzz
 
 .SECONDARY:
 

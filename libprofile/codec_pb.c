@@ -745,12 +745,16 @@ static int add_sample(dec *d, const field *f, size_t nsample,
         PF_TRY(str_at(d, &o->unit, l->num_unit, f, "label num_unit"));
         o->num = l->num;
         /* The reference reader's rule (FORMATS.md 1.7): a label with
-         * neither a string nor a number/unit is dropped. */
-        if (l->str != 0) {
+         * neither a string nor a number/unit is dropped. We apply it to
+         * the resolved strings: an index pointing at a duplicate ""
+         * entry counts as empty, since the model (like every writer)
+         * encodes "" as index 0 and the label would not survive a round
+         * trip. */
+        if (o->str[0]) {
             o->num = 0;
             o->unit = p->empty;
             nlab++;
-        } else if (l->num != 0 || l->num_unit != 0) {
+        } else if (l->num != 0 || o->unit[0]) {
             nlab++;
         }
     }
