@@ -696,6 +696,49 @@ static void test_codec_perf__interleaved_fields_decode(void **state)
     pf_profile_free(p);
 }
 
+/* Every allocation failure in the gzip encoder (threads or not) and in
+ * the decode of gzip input gives PF_ENOMEM or success, never a crash,
+ * a hang or a leak (ASan build). */
+static void test_codec_perf__allocation_failures(void **state)
+{
+    pf_profile *p = big_profile(), *small = fixture_small();
+    unsigned char *gz;
+    size_t gzlen, n;
+    unsigned threads;
+    int err, done;
+
+    (void)state;
+    for (threads = 1; threads <= 2; threads++) {
+        for (n = 1, done = 0; !done && n < 1000; n++) {
+            pf_membuf mb = PF_MEMBUF_INIT;
+            pf_encode_opts o = PF_ENCODE_OPTS_INIT;
+            o.threads = threads;
+            pf__alloc_fail_after(n);
+            err = pf_profile_encode(p, pf_writer_membuf(&mb), &o);
+            pf__alloc_fail_after(0);
+            /* The membuf writer turns its own failure into PF_EIO. */
+            assert_true(err == PF_OK || err == PF_ENOMEM || err == PF_EIO);
+            done = err == PF_OK;
+            pf_membuf_release(&mb);
+        }
+        assert_true(done);
+    }
+    gz = encode(small, false, 1, &gzlen);
+    for (n = 1, done = 0; !done && n < 10000; n++) {
+        pf_profile *q = NULL;
+        pf__alloc_fail_after(n);
+        err = pf_profile_decode(&q, gz, gzlen, NULL);
+        pf__alloc_fail_after(0);
+        assert_true(err == PF_OK || err == PF_ENOMEM);
+        done = err == PF_OK;
+        pf_profile_free(q);
+    }
+    assert_true(done);
+    free(gz);
+    pf_profile_free(small);
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +761,7 @@ int main(void)
         cmocka_unit_test(
             test_codec_perf__header_fields_in_order_whatever_their_count),
         cmocka_unit_test(test_codec_perf__interleaved_fields_decode),
+        cmocka_unit_test(test_codec_perf__allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
