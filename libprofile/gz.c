@@ -374,10 +374,9 @@ static bool oldest_done(pf_gzw *g)
 {
     bool done;
 
-    if (g->next_write == g->next_take)
-        return false;
     pthread_mutex_lock(&g->mu);
-    done = slot_of(g, g->next_write)->state == SLOT_DONE;
+    done = g->next_write < g->next_take &&
+           slot_of(g, g->next_write)->state == SLOT_DONE;
     pthread_mutex_unlock(&g->mu);
     return done;
 }
