@@ -287,12 +287,19 @@ typedef struct pf_encode_opts {
     unsigned version;
     int level;              /* gzip level 1..9, 0 = default (1) */
     bool raw;               /* no gzip: plain serialized Profile */
+    /* (version >= 2) threads compressing gzip output: 0 = one per
+     * available CPU (at most 8), 1 = the caller's thread only. The
+     * output bytes are the same whatever the number. */
+    unsigned threads;
 } pf_encode_opts;
-#define PF_ENCODE_OPTS_VERSION 1
-#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false }
+#define PF_ENCODE_OPTS_VERSION 2
+#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false, 0 }
 
 /* Encode P as profile.proto (gzipped unless opts->raw). Deterministic:
- * the same profile gives the same bytes. */
+ * the same profile gives the same bytes (for a given libprofile and
+ * libdeflate version). Gzip output is a sequence of gzip members, one
+ * per 1 MiB of serialized profile, compressed in parallel; every gzip
+ * reader accepts it (RFC 1952). */
 PF_API int pf_profile_encode(const pf_profile *p, pf_writer w,
                              const pf_encode_opts *opts);
 
