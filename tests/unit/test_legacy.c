@@ -925,6 +925,25 @@ static void test_legacy__folded_errors(void **state)
     rd_err("just some words\n", PF_EFORMAT, "unrecognized profile format");
 }
 
+static void test_legacy__max_records(void **state)
+{
+    static const char text[] = "goroutine profile: total 3\n"
+                               "1 @ 0x10\n1 @ 0x20\n1 @ 0x30\n";
+    pf_decode_opts o = PF_DECODE_OPTS_INIT;
+    pf_profile *p = NULL;
+    (void)state;
+
+    o.max_records = 4;
+    assert_int_equal(pf_profile_read(&p, NULL, text, strlen(text), &o),
+                     PF_ETOOBIG);
+    assert_null(p);
+    assert_non_null(strstr(pf_error_last(), "more than 4 records"));
+    o.max_records = 6;
+    assert_int_equal(pf_profile_read(&p, NULL, text, strlen(text), &o),
+                     PF_OK);
+    pf_profile_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Corpus                                                              */
 
@@ -988,6 +1007,7 @@ int main(void)
         cmocka_unit_test(test_legacy__goroutine2_errors),
         cmocka_unit_test(test_legacy__folded),
         cmocka_unit_test(test_legacy__folded_errors),
+        cmocka_unit_test(test_legacy__max_records),
         cmocka_unit_test(test_legacy__corpus_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
