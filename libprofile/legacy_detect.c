@@ -6,6 +6,43 @@
  */
 #include "legacy.h"
 
+/* No reader took the data. If its first line is clearly meant as one of
+ * the text headers, say what is wrong with it rather than "unrecognized
+ * format" (the reference just moves on to its next parser). */
+static int near_miss(const uint8_t *buf, size_t len)
+{
+    pf_lcur c;
+    const char *s;
+    size_t n;
+    int r;
+
+    pf__lcur_init(&c, buf, len, 0);
+    while ((r = pf__lcur_next(&c)) > 0 &&
+           pf__lspace_or_comment(c.line, c.len))
+        ;
+    if (r <= 0)
+        return PF_ENOTFOUND;
+    s = c.line;
+    n = c.len;
+    if (c.lineno == 1 && pf__lfind(s, n, "heap profile:"))
+        return pf__error_set(PF_EFORMAT, "line 1: malformed heap profile "
+                             "header, expected 'heap profile: N: BYTES "
+                             "[N: BYTES] @ heap_v2/RATE' (or heapprofile, "
+                             "heap/RATE, growthz, fragmentationz)");
+    if (pf__lfind(s, n, " profile: total") && !memchr(s, ' ', 1)) {
+        const char *sp = memchr(s, ' ', n);
+        if (sp && pf__lstarts(sp, (size_t)(s + n - sp), " profile: total"))
+            return pf__error_set(PF_EFORMAT, "line %zu: malformed count "
+                                 "profile header, expected 'NAME profile: "
+                                 "total N'", c.lineno);
+    }
+    if (pf__lstarts(s, n, "goroutine ") && n > 10 && pf__ldigit(s[10]))
+        return pf__error_set(PF_EFORMAT, "line %zu: malformed goroutine "
+                             "header, expected 'goroutine N [STATE]:'",
+                             c.lineno);
+    return PF_ENOTFOUND;
+}
+
 int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
                     size_t len, const pf_decode_opts *opts)
 {
@@ -37,5 +74,5 @@ int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
             *fmt = readers[i].fmt;
         return err;
     }
-    return PF_ENOTFOUND;
+    return near_miss(buf, len);
 }

@@ -12,6 +12,12 @@ bad() {  # NAME REGEX: convert NAME, expect failure matching REGEX
 }
 hdr='heap profile: 1: 8 [1: 8] @ heap_v2/524288'
 
+printf 'heap profile: 1: 8 [1: 8] @ heap_v3/2\n1: 8 [1: 8] @ 0x10\n' >heap_bad_header.txt
+bad heap_bad_header.txt "line 1: malformed heap profile header, expected 'heap profile: N: BYTES \\[N: BYTES\\] @ heap_v2/RATE'"
+printf 'goroutine profile: total lots\n1 @ 0x10\n' >count_bad_header.txt
+bad count_bad_header.txt "line 1: malformed count profile header, expected 'NAME profile: total N'$"
+printf 'goroutine 1 [running\nmain.main()\n' >g2_bad_header.txt
+bad g2_bad_header.txt "line 1: malformed goroutine header, expected 'goroutine N \\[STATE\\]:'$"
 printf '%s\n1: 8 [1: 8] @ 0x10\nnot a record\n' "$hdr" >heap_bad_record.txt
 bad heap_bad_record.txt "line 3: expected a heap record"
 printf '%s\n0: 8 [1: 8] @ 0x10\n' "$hdr" >heap_count0.txt
