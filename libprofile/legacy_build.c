@@ -494,7 +494,10 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
     l = &p->locations[loc];
     b->seen[loc] |= PF_LB_SYMBOLIZED;
     if (!(b->sym_loc == loc && b->sym_pc == pc)) {
+        /* Fresh lines; a runtime.goexit inferred by an earlier record
+         * (pf__lb_record_done) gives way to a real symbol. */
         l->line_off = (uint32_t)p->nlines;
+        l->nline = 0;
         b->sym_loc = loc;
         b->sym_pc = pc;
     }

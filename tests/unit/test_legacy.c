@@ -380,6 +380,29 @@ static void test_legacy__count_inline_chain(void **state)
     pf_profile_free(p);
 }
 
+static void test_legacy__inferred_goexit_gives_way(void **state)
+{
+    pf_profile *p;
+    const pf_location *l;
+    (void)state;
+
+    /* 0x31 gets no comment after a printed frame in record 1 (inferred
+     * runtime.goexit); record 2 names it: the real name wins. */
+    p = rd("custom profile: total 2\n"
+           "1 @ 0x11 0x21 0x31\n"
+           "#\t0x10\tmain.a+0x1\t/a.go:1\n"
+           "#\t0x20\tmain.b+0x1\t/a.go:2\n"
+           "\n"
+           "1 @ 0x31\n"
+           "#\t0x30\tmain.c+0x1\t/a.go:3\n",
+           PF_FORMAT_GO_COUNT);
+    l = sloc(p, 0, 2);
+    assert_ptr_equal(l, sloc(p, 1, 0));
+    assert_int_equal(l->nline, 1);
+    assert_string_equal(lfunc(p, l, 0), "main.c");
+    pf_profile_free(p);
+}
+
 static void test_legacy__count_errors(void **state)
 {
     (void)state;
@@ -993,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_legacy__long_line_is_an_error),
         cmocka_unit_test(test_legacy__count_records_labels_empty),
         cmocka_unit_test(test_legacy__count_inline_chain),
+        cmocka_unit_test(test_legacy__inferred_goexit_gives_way),
         cmocka_unit_test(test_legacy__count_errors),
         cmocka_unit_test(test_legacy__contention_cpp),
         cmocka_unit_test(test_legacy__contention_go),
