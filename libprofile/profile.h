@@ -346,7 +346,108 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
 /* ------------------------------------------------------------------ */
 /* Symbolization (symbolize.c)                                         */
 
-/* (symbolizer API: added by the symbolization change) */
+/*
+ * Offline symbolization of ELF binaries with elfutils (libdw/libdwfl).
+ * This is the one part of the library that opens files: it reads the
+ * ELF binaries and debug files named by the profile's mappings (and by
+ * OPTS), read-only. It still never prints: per-mapping diagnostics go
+ * into a pf_symbolize_report the caller prints as it likes.
+ *
+ * Lookup order for a mapping's file (docs/SYMBOLIZE.md has the detail):
+ *   1. opts->binaries whose GNU build id equals the mapping's, else whose
+ *      base name equals the mapping file's base name; for the main
+ *      mapping (index 0) with no file name, the first unmatched binary;
+ *   2. each directory D of opts->search_path (':'-separated, like
+ *      PPROF_BINARY_PATH): D/BUILDID/BASENAME, D/BASENAME, D/FILE;
+ *   3. the mapping's file name itself;
+ *   4. DEBUGDIR/.build-id/xx/rest.debug by the mapping's build id.
+ * A candidate whose build id differs from the mapping's is rejected
+ * (never symbolized with wrong names). DWARF may come from the file or
+ * a separate debug file (build id under DEBUGDIR/.build-id, or
+ * .gnu_debuglink); without DWARF the ELF symbol table is used.
+ */
+typedef enum pf_demangle {
+    PF_DEMANGLE_SIMPLE = 0, /* pprof's default: no parameters/templates */
+    PF_DEMANGLE_FULL,       /* the whole demangled signature */
+    PF_DEMANGLE_NONE        /* keep mangled names */
+} pf_demangle;
+
+typedef struct pf_symbolize_opts {
+    unsigned version;
+    const char *const *binaries; /* NBINARIES paths (--binary) */
+    size_t nbinaries;
+    const char *search_path;     /* ':'-separated directories or NULL */
+    const char *debug_dir;       /* NULL = "/usr/lib/debug"; "" = none */
+    bool force;                  /* re-symbolize locations that have lines */
+    pf_demangle demangle;
+} pf_symbolize_opts;
+#define PF_SYMBOLIZE_OPTS_VERSION 1
+#define PF_SYMBOLIZE_OPTS_INIT                                             \
+    { PF_SYMBOLIZE_OPTS_VERSION, NULL, 0, NULL, NULL, false,              \
+      PF_DEMANGLE_SIMPLE }
+
+/* What happened to one mapping. */
+typedef enum pf_sym_status {
+    PF_SYM_OK = 0,          /* file used; see nresolved for coverage */
+    PF_SYM_NOTHING_TO_DO,   /* no location of it needs symbols */
+    PF_SYM_PSEUDO,          /* [vdso], [vsyscall], [heap], /dev/dri/...:
+                               nothing to read, by design */
+    PF_SYM_NO_FILE,         /* mapping has no file name and no binary */
+    PF_SYM_MISSING,         /* no candidate file exists */
+    PF_SYM_NOT_ELF,         /* the file is not an ELF file */
+    PF_SYM_BAD_ELF,         /* unreadable or corrupt ELF */
+    PF_SYM_BUILD_ID_MISMATCH, /* only files with another build id */
+    PF_SYM_NO_SYMBOLS       /* no DWARF and no symbol covers any address */
+} pf_sym_status;
+
+PF_API const char *pf_sym_status_name(pf_sym_status s);
+
+typedef struct pf_symbolize_mapping_report {
+    uint32_t mapping;       /* index in the profile */
+    pf_sym_status status;
+    bool failed;            /* counts as failure (see pf_symbolize_report) */
+    bool system_lib;        /* file lives in a system library directory */
+    bool dwarf;             /* DWARF was found and used */
+    bool symtab;            /* an ELF symbol table was used */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t naddresses;      /* distinct addresses among them */
+    size_t nresolved;       /* locations that got at least a function */
+    size_t nsymtab_only;    /* ...of which from the symbol table only */
+    char *file;             /* ELF file used or rejected, NULL if none */
+    char *debug_file;       /* separate debug file used, NULL if none */
+    char detail[200];       /* why not (fully) symbolized, "" if nothing */
+} pf_symbolize_mapping_report;
+
+/* Per-mapping diagnostics of pf_profile_symbolize, owned by the caller
+ * (pf_symbolize_report_release). A mapping is a failure when it has
+ * locations to symbolize and status is NO_FILE, MISSING, NOT_ELF,
+ * BAD_ELF, BUILD_ID_MISMATCH or NO_SYMBOLS, except for system libraries
+ * (files under /lib*, /usr/lib*) where a missing or stripped file only
+ * leaves those frames unsymbolized, as pprof does. PSEUDO mappings are
+ * never failures. Individual addresses that no symbol covers (PLT
+ * stubs, _start without symbols) are counted, never failures. */
+typedef struct pf_symbolize_report {
+    pf_symbolize_mapping_report *mappings; /* one per profile mapping */
+    size_t nmappings;
+    size_t nfailed;         /* mappings with failed set */
+    size_t nunmapped;       /* locations with no mapping (left alone) */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t nresolved;       /* ...that got at least a function */
+} pf_symbolize_report;
+#define PF_SYMBOLIZE_REPORT_INIT { NULL, 0, 0, 0, 0, 0 }
+PF_API void pf_symbolize_report_release(pf_symbolize_report *rep);
+
+/* Symbolize every location of P through its mapping, in place: each
+ * location gets lines in profile.proto order (line[0] innermost inlined
+ * function, last line the physical function), functions get demangled
+ * names with the linkage name as system_name, and mapping has_* flags
+ * are set for what was obtained. Locations that already have lines are
+ * left alone unless opts->force. OPTS may be NULL; REP may be NULL, else
+ * it is filled (release it even after a failure). Returns PF_OK even
+ * when mappings could not be symbolized (that is in REP); an error
+ * (PF_ENOMEM, PF_EINVAL) leaves P valid but possibly half-symbolized. */
+PF_API int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
+                                pf_symbolize_report *rep);
 
 
 #ifdef __cplusplus
