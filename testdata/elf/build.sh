@@ -1,0 +1,82 @@
+# Sourced by the symbolization tests (tests/interop/sym_*.sh,
+# tests/cli/pprofsym/*.sh) after tests/lib.sh: builds the test program
+# and library of src/ into $WORK, and helpers to read the results.
+#
+#   sym_build            libsymlib.so, symtest_pie, symtest_nopie, mkprof
+#   sym_build_clang      symtest_clang (PIE) if clang is installed, else 1
+#   sym_chains RAWDUMP   one line per location: "ID func@file:line;..."
+#   eu_chain FILE ADDR   the same form from eu-addr2line -f -i
+#   gnu_chain FILE ADDR  the same form from addr2line -f -i
+#   src_line TAG         the line number of "@TAG" in src/
+SYM_SRC="$TESTDATA/elf/src"
+
+sym_cflags() {
+    # The test helper links the library as built: same sanitizers.
+    if [ -n "${SANITIZE:-}" ]; then
+        echo "-fsanitize=address,undefined"
+    fi
+}
+
+sym_build() {
+    local cc=${CC:-cc}
+    (
+        cd "$WORK" || exit 1
+        $cc -g -O2 -fPIC -shared "$SYM_SRC/symlib.c" -o libsymlib.so &&
+        $cc -g -O2 -fPIE -pie "$SYM_SRC/symtest.c" -L. -lsymlib \
+            -Wl,-rpath,"$WORK" -o symtest_pie &&
+        $cc -g -O2 -fno-pie -no-pie "$SYM_SRC/symtest.c" -L. -lsymlib \
+            -Wl,-rpath,"$WORK" -o symtest_nopie &&
+        $cc -g $(sym_cflags) -I"$OLDPWD/libprofile" "$SYM_SRC/mkprof.c" \
+            "$OLDPWD/$O/lib/libprofile.a" \
+            $(pkg-config --libs libprotobuf-c zlib libdw 2>/dev/null ||
+              echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread -o mkprof
+    ) || die "cannot build the symbolization test programs"
+}
+
+sym_build_clang() {
+    command -v clang >/dev/null 2>&1 || return 1
+    (cd "$WORK" && clang -g -O2 -fPIE -pie "$SYM_SRC/symtest.c" -L. -lsymlib \
+        -Wl,-rpath,"$WORK" -o symtest_clang) || die "clang build failed"
+}
+
+sym_chains() {
+    awk '
+    /^Locations/ { on = 1; next }
+    /^Mappings/ { on = 0 }
+    on && /^ *[0-9]+: 0x/ {
+        if (id != "") print id, chain
+        id = $1; sub(/:$/, "", id); chain = ""
+        i = ($3 ~ /^M=/) ? 4 : 3
+        if (NF > i) chain = $i "@" $(i + 1)
+        next
+    }
+    on && /^             / { chain = chain ";" $1 "@" $2 }
+    END { if (id != "") print id, chain }' "$1"
+}
+
+eu_chain() {
+    eu-addr2line -f -i -e "$1" "$2" | awk '
+    NR % 2 == 1 { sub(/ inlined at .*/, ""); name = $0; next }
+    {
+        loc = $0
+        n = split(loc, a, ":")
+        if (n >= 3) loc = a[1] ":" a[2]
+        out = out (out == "" ? "" : ";") name "@" loc
+    }
+    END { print out }'
+}
+
+gnu_chain() {
+    addr2line -f -i -e "$1" "$2" | awk '
+    NR % 2 == 1 { name = $0; next }
+    {
+        loc = $0
+        sub(/ \(discriminator [0-9]+\)$/, "", loc)
+        out = out (out == "" ? "" : ";") name "@" loc
+    }
+    END { print out }'
+}
+
+src_line() {
+    grep -n "@$1 \*/" "$SYM_SRC"/*.c | head -1 | cut -d: -f2
+}
