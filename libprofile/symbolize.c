@@ -498,7 +498,7 @@ static int symbolize_mapping(sym_ctx *c, uint32_t mi, addr_ref *refs,
             r->status = PF_SYM_MISSING;
             if (k.ntried > 1)
                 snprintf(r->detail, sizeof(r->detail),
-                         "'%.120s' not found (nor %zu other candidates)",
+                         "'%.120s' not found (%zu other candidate paths tried)",
                          k.first_tried ? k.first_tried : file, k.ntried - 1);
             else
                 snprintf(r->detail, sizeof(r->detail), "'%.150s' not found",

@@ -22,9 +22,9 @@ int pf__sym_elf_addr(uint64_t *out, const pf_sym_seg *segs, size_t nseg,
                      bool is_exec, uint64_t start, uint64_t limit,
                      uint64_t offset, uint64_t addr)
 {
-    const pf_sym_seg *hit = NULL;
+    const pf_sym_seg *hit = NULL, *nobits = NULL;
+    size_t i, nnobits = 0;
     uint64_t fo;
-    size_t i;
 
     *out = 0;
     if (start == 0 && offset == 0) {
@@ -38,14 +38,29 @@ int pf__sym_elf_addr(uint64_t *out, const pf_sym_seg *segs, size_t nseg,
         goto none;
     for (i = 0; i < nseg; i++) {
         const pf_sym_seg *s = &segs[i];
-        uint64_t len = s->filesz > s->memsz ? s->filesz : s->memsz;
-        if (fo >= s->off && fo - s->off < len && (!hit || (s->exec &&
-                                                          !hit->exec)))
+        if (s->exec && s->filesz == 0 && s->memsz > 0) {
+            nobits = s;
+            nnobits++;
+        }
+        if (fo >= s->off && fo - s->off < s->filesz &&
+            (!hit || (s->exec && !hit->exec)))
             hit = s;
     }
     if (hit) {
         *out = fo - hit->off + hit->vaddr;
         return PF_OK;
+    }
+    /* A separate debug file used alone (objcopy --only-keep-debug) has
+     * program headers whose file offsets mean nothing: its code is
+     * NOBITS. The kernel mapped the code segment from its page-aligned
+     * start, so with one such segment the mapping start is that page. */
+    if (nnobits == 1) {
+        uint64_t ea = addr - start + (nobits->vaddr & ~UINT64_C(0xfff));
+        if (addr >= start && ea >= nobits->vaddr &&
+            ea - nobits->vaddr < nobits->memsz) {
+            *out = ea;
+            return PF_OK;
+        }
     }
 none:
     if (is_exec) {
