@@ -162,6 +162,7 @@ int main(int argc, char **argv)
             break;
         case 'h':
             fputs(usage_text, stdout);
+            free(bins);
             return TOOL_EXIT_OK;
         case 'V':
             tool_version();
