@@ -43,6 +43,14 @@ typedef struct sym_ctx {
     size_t ndnames, dnames_cap;
     char *pathbuf;
     size_t pathbuf_cap;
+    /* (name, file, decl_line) of a frame -> function index, keyed by
+     * the libdw string pointers, so most frames skip interning. */
+    struct fn_slot {
+        const char *name, *file;
+        int64_t decl_line;
+        uint32_t fn;        /* PF_NONE = empty */
+    } *fn_cache;
+    size_t fn_cap, fn_len;
 } sym_ctx;
 
 const char *pf_sym_status_name(pf_sym_status s)
@@ -291,13 +299,44 @@ static int choose_file(sym_ctx *c, uint32_t mi, const char *file, pick *k)
     return PF_OK;
 }
 
-static int cmp_ref(const void *a, const void *b)
+/* Sort REFS by address, stable (they come in location order): an LSD
+ * radix sort over the 8-bit digits that vary, a few linear passes
+ * instead of qsort's n log n indirect compares. */
+static int sort_refs(addr_ref *refs, size_t n)
 {
-    const addr_ref *x = a, *y = b;
+    uint64_t all_or = 0, all_and = ~UINT64_C(0);
+    addr_ref *tmp, *src = refs, *dst;
+    size_t i;
+    unsigned shift;
 
-    if (x->addr != y->addr)
-        return x->addr < y->addr ? -1 : 1;
-    return x->loc < y->loc ? -1 : x->loc > y->loc;
+    for (i = 0; i < n; i++) {
+        all_or |= refs[i].addr;
+        all_and &= refs[i].addr;
+    }
+    if (n < 2 || all_or == all_and)
+        return PF_OK;
+    tmp = pf__malloc(n * sizeof(*tmp));
+    PF_CHECK_ALLOC(tmp);
+    dst = tmp;
+    for (shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = { 0 };
+        addr_ref *t;
+        if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+            continue;
+        for (i = 0; i < n; i++)
+            count[((src[i].addr >> shift) & 0xff) + 1]++;
+        for (i = 1; i < 257; i++)
+            count[i] += count[i - 1];
+        for (i = 0; i < n; i++)
+            dst[count[(src[i].addr >> shift) & 0xff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != refs)
+        memcpy(refs, src, n * sizeof(*refs));
+    pf__free(tmp);
+    return PF_OK;
 }
 
 /* The display name of a linkage NAME (demangled per options), interned
@@ -325,6 +364,65 @@ static int display_name(sym_ctx *c, const char **out, const char *name)
     return PF_OK;
 }
 
+static uint64_t fn_hash(const char *name, const char *file, int64_t dl)
+{
+    uint64_t h = pf__hash_mix(3, (uint64_t)(uintptr_t)name);
+
+    h = pf__hash_mix(h, (uint64_t)(uintptr_t)file);
+    return pf__hash_mix(h, (uint64_t)dl);
+}
+
+static int fn_cache_grow(sym_ctx *c)
+{
+    size_t ncap = c->fn_cap ? 2 * c->fn_cap : 1024, i;
+    struct fn_slot *ns = pf__malloc(ncap * sizeof(*ns)), *old = c->fn_cache;
+
+    PF_CHECK_ALLOC(ns);
+    for (i = 0; i < ncap; i++)
+        ns[i].fn = PF_NONE;
+    for (i = 0; i < c->fn_cap; i++) {
+        size_t j;
+        if (old[i].fn == PF_NONE)
+            continue;
+        j = fn_hash(old[i].name, old[i].file, old[i].decl_line) & (ncap - 1);
+        while (ns[j].fn != PF_NONE)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = old[i];
+    }
+    pf__free(old);
+    c->fn_cache = ns;
+    c->fn_cap = ncap;
+    return PF_OK;
+}
+
+/* The profile function of a resolved frame. */
+static int frame_function(sym_ctx *c, uint32_t *out, const pf_sym_frame *f)
+{
+    const char *name = NULL;
+    size_t j;
+
+    if (2 * (c->fn_len + 1) > c->fn_cap)
+        PF_TRY(fn_cache_grow(c));
+    j = fn_hash(f->name, f->file, f->decl_line) & (c->fn_cap - 1);
+    for (; c->fn_cache[j].fn != PF_NONE; j = (j + 1) & (c->fn_cap - 1)) {
+        const struct fn_slot *e = &c->fn_cache[j];
+        if (e->name == f->name && e->file == f->file &&
+            e->decl_line == f->decl_line) {
+            *out = e->fn;
+            return PF_OK;
+        }
+    }
+    PF_TRY(display_name(c, &name, f->name));
+    PF_TRY(pf_profile_add_function(out, c->p, name, f->name, f->file,
+                                   f->decl_line));
+    c->fn_cache[j].name = f->name;
+    c->fn_cache[j].file = f->file;
+    c->fn_cache[j].decl_line = f->decl_line;
+    c->fn_cache[j].fn = *out;
+    c->fn_len++;
+    return PF_OK;
+}
+
 typedef struct map_stats {
     bool fn, files, lines;
     size_t unmapped_addr;   /* address outside the file's segments */
@@ -338,6 +436,8 @@ static int resolve_mapping(sym_ctx *c, const pf_mapping *m, pf_sym_file *f,
 {
     size_t i = 0, j, k;
 
+    /* Most addresses have a few frames: reserve once, not by doubling. */
+    PF_TRY(PF_VEC_RESERVE(c->nl, c->nl_cap, c->nnl + 4 * nrefs));
     while (i < nrefs) {
         const pf_sym_frame *fr;
         size_t nfr = 0, off;
@@ -364,11 +464,8 @@ static int resolve_mapping(sym_ctx *c, const pf_mapping *m, pf_sym_file *f,
         PF_TRY(PF_VEC_RESERVE(c->nl, c->nl_cap, c->nnl + nfr));
         off = c->nnl;
         for (k = 0; k < nfr; k++) {
-            const char *name = NULL;
             uint32_t fi;
-            PF_TRY(display_name(c, &name, fr[k].name));
-            PF_TRY(pf_profile_add_function(&fi, c->p, name, fr[k].name,
-                                           fr[k].file, fr[k].decl_line));
+            PF_TRY(frame_function(c, &fi, &fr[k]));
             c->nl[c->nnl].function = fi;
             c->nl[c->nnl].line = fr[k].line;
             c->nl[c->nnl].column = fr[k].column;
@@ -398,19 +495,17 @@ static int rebuild_lines(sym_ctx *c)
     pf_line *lines = NULL;
     size_t cap = 0, n = 0, i;
 
+    for (i = 0; i < p->nlocations; i++)
+        n += c->plan_n[i] != PF_NONE ? c->plan_n[i] : p->locations[i].nline;
+    if (n > UINT32_MAX)
+        return pf__error_set(PF_ETOOBIG, "too many lines");
+    PF_TRY(PF_VEC_RESERVE(lines, cap, n + 1));
+    n = 0;
     for (i = 0; i < p->nlocations; i++) {
         pf_location *l = &p->locations[i];
         const pf_line *src = c->plan_n[i] != PF_NONE ? c->nl + c->plan_off[i]
                                                      : pf__loc_lines(p, l);
         size_t cnt = c->plan_n[i] != PF_NONE ? c->plan_n[i] : l->nline;
-        if (n + cnt > UINT32_MAX) {
-            pf__free(lines);
-            return pf__error_set(PF_ETOOBIG, "too many lines");
-        }
-        if (PF_VEC_RESERVE(lines, cap, n + cnt + 1) < 0) {
-            pf__free(lines);
-            return PF_ENOMEM;
-        }
         if (cnt)
             memcpy(lines + n, src, cnt * sizeof(*lines));
         n += cnt;
@@ -486,7 +581,8 @@ static int symbolize_mapping(sym_ctx *c, uint32_t mi, addr_ref *refs,
                  "not a file (kernel or anonymous mapping)");
         goto done;
     }
-    qsort(refs, nrefs, sizeof(*refs), cmp_ref);
+    if ((err = sort_refs(refs, nrefs)) < 0)
+        goto done;
     if ((err = choose_file(c, mi, file, &k)) < 0)
         goto done;
     if (!k.chosen) {
@@ -680,6 +776,7 @@ done:
     pf__free(c.plan_n);
     pf__free(c.dnames);
     pf__free(c.pathbuf);
+    pf__free(c.fn_cache);
     pf__u64map_release(&c.names);
     pf__free(count);
     pf__free(first);

@@ -326,7 +326,11 @@ bool pf__sym_file_has_symtab(const pf_sym_file *f)
     return f->nsyms > 0;
 }
 
-static const sym_entry *sym_find(const pf_sym_file *f, uint64_t a)
+/* The symbol holding A. With LOOSE, an address past the end of the
+ * preceding symbol (alignment padding inside compiled code) still gets
+ * it, as addr2line does. */
+static const sym_entry *sym_find(const pf_sym_file *f, uint64_t a,
+                                 bool loose)
 {
     size_t lo = 0, hi = f->nsyms;
     const sym_entry *s;
@@ -341,7 +345,7 @@ static const sym_entry *sym_find(const pf_sym_file *f, uint64_t a)
     if (lo == 0)
         return NULL;
     s = &f->syms[lo - 1];
-    if (s->size ? a - s->addr < s->size : lo < f->nsyms)
+    if (s->size ? a - s->addr < s->size || loose : lo < f->nsyms)
         return s;
     return NULL;
 }
@@ -370,12 +374,36 @@ static int add_ranges(pf_sym_file *f, Dwarf_Die *die, uint32_t node,
     return PF_OK;
 }
 
+static int call_cb(Dwarf_Attribute *a, void *arg)
+{
+    sym_node *n = arg;
+    Dwarf_Word w;
+
+    switch (dwarf_whatattr(a)) {
+    case DW_AT_call_line:
+        if (dwarf_formudata(a, &w) == 0)
+            n->call_line = (int64_t)w;
+        break;
+    case DW_AT_call_column:
+        if (dwarf_formudata(a, &w) == 0)
+            n->call_col = (int64_t)w;
+        break;
+    case DW_AT_call_file:
+        if (dwarf_formudata(a, &w) == 0) {
+            n->call_file = w;
+            n->has_call_file = true;
+        }
+        break;
+    default:
+        break;
+    }
+    return DWARF_CB_OK;
+}
+
 static int new_node(pf_sym_file *f, uint32_t *out, Dwarf_Die *die,
                     uint32_t parent, uint32_t cu, bool inl)
 {
     sym_node *n;
-    Dwarf_Attribute a;
-    Dwarf_Word w;
 
     if (f->nnodes >= PF_NONE - 1)
         return pf__error_set(PF_ETOOBIG, "too many DWARF functions");
@@ -385,18 +413,8 @@ static int new_node(pf_sym_file *f, uint32_t *out, Dwarf_Die *die,
     n->off = dwarf_dieoffset(die);
     n->parent = parent;
     n->cu = cu;
-    if (inl) {
-        if (dwarf_attr(die, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0)
-            n->call_line = (int64_t)w;
-        if (dwarf_attr(die, DW_AT_call_column, &a) &&
-            dwarf_formudata(&a, &w) == 0)
-            n->call_col = (int64_t)w;
-        if (dwarf_attr(die, DW_AT_call_file, &a) &&
-            dwarf_formudata(&a, &w) == 0) {
-            n->call_file = w;
-            n->has_call_file = true;
-        }
-    }
+    if (inl)
+        dwarf_getattrs(die, call_cb, n, 0);
     *out = (uint32_t)f->nnodes++;
     return PF_OK;
 }
@@ -555,26 +573,83 @@ done:
 /* ------------------------------------------------------------------ */
 /* Resolution                                                          */
 
+/* Names and decl_line of a DIE, following DW_AT_abstract_origin and
+ * DW_AT_specification like dwarf_attr_integrate, but in one attribute
+ * pass per DIE of the chain instead of one chain walk per attribute. */
+typedef struct name_acc {
+    const char *link, *name;
+    int64_t decl_line;
+    bool has_decl, has_next;
+    Dwarf_Attribute next;
+} name_acc;
+
+static int name_cb(Dwarf_Attribute *a, void *arg)
+{
+    name_acc *n = arg;
+    Dwarf_Word w;
+
+    switch (dwarf_whatattr(a)) {
+    case DW_AT_linkage_name:
+    case DW_AT_MIPS_linkage_name:
+        if (!n->link)
+            n->link = dwarf_formstring(a);
+        break;
+    case DW_AT_name:
+        if (!n->name)
+            n->name = dwarf_formstring(a);
+        break;
+    case DW_AT_decl_line:
+        if (!n->has_decl && dwarf_formudata(a, &w) == 0) {
+            n->decl_line = (int64_t)w;
+            n->has_decl = true;
+        }
+        break;
+    case DW_AT_abstract_origin:
+        n->next = *a;
+        n->has_next = true;
+        break;
+    case DW_AT_specification:
+        if (!n->has_next) {
+            n->next = *a;
+            n->has_next = true;
+        }
+        break;
+    default:
+        break;
+    }
+    return DWARF_CB_OK;
+}
+
+static void die_names(Dwarf_Die *die, name_acc *n)
+{
+    Dwarf_Die cur = *die, nx;
+    int hops;
+
+    memset(n, 0, sizeof(*n));
+    for (hops = 0; hops < 8; hops++) {
+        n->has_next = false;
+        if (dwarf_getattrs(&cur, name_cb, n, 0) < 0)
+            break;
+        if ((n->link && n->name && n->has_decl) || !n->has_next ||
+            !dwarf_formref_die(&n->next, &nx))
+            break;
+        cur = nx;
+    }
+}
+
 static void node_names(pf_sym_file *f, sym_node *n)
 {
     Dwarf_Die die;
-    Dwarf_Attribute a;
-    const char *link = NULL, *nm = NULL;
-    int dl;
+    name_acc acc;
 
     n->named = true;
     n->name = n->plain = "";
     if (!dwarf_offdie(f->dw, n->off, &die))
         return;
-    if (dwarf_attr_integrate(&die, DW_AT_linkage_name, &a) ||
-        dwarf_attr_integrate(&die, DW_AT_MIPS_linkage_name, &a))
-        link = dwarf_formstring(&a);
-    if (dwarf_attr_integrate(&die, DW_AT_name, &a))
-        nm = dwarf_formstring(&a);
-    n->plain = nm ? nm : link ? link : "";
-    n->name = link ? link : n->plain;
-    if (dwarf_decl_line(&die, &dl) == 0)
-        n->decl_line = dl;
+    die_names(&die, &acc);
+    n->plain = acc.name ? acc.name : acc.link ? acc.link : "";
+    n->name = acc.link ? acc.link : n->plain;
+    n->decl_line = acc.decl_line;
 }
 
 static const char *cu_file(sym_cu *cu, Dwarf_Word idx)
@@ -643,9 +718,17 @@ int pf__sym_file_resolve(pf_sym_file *f, uint64_t a,
         const sym_entry *s;
         if (!f->syms_loaded)
             PF_TRY(load_syms(f));
-        s = sym_find(f, a);
+        /* Inside a compile unit's code, padding after a function is
+         * still attributed to it. */
+        s = sym_find(f, a, cu != NULL);
         if (!s)
             return PF_OK;
+        if (cu && !lfile[0]) {
+            /* No line row (crt objects): the unit's name, as addr2line. */
+            const char *nm = dwarf_diename(&cu->die);
+            if (nm)
+                lfile = nm;
+        }
         fr.name = fr.plain = s->name;
         fr.file = lfile;
         fr.line = lline;

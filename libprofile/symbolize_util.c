@@ -117,7 +117,11 @@ int pf__sym_flatten(pf_sym_range *r, size_t n, pf_sym_span **spans,
 
     if (n == 0)
         return PF_OK;
-    qsort(r, n, sizeof(*r), range_cmp);
+    /* A DIE tree walk yields ranges nearly in order: sort only if not. */
+    for (i = 1; i < n && range_cmp(&r[i - 1], &r[i]) <= 0; i++)
+        ;
+    if (i < n)
+        qsort(r, n, sizeof(*r), range_cmp);
     stack = pf__malloc(n * sizeof(*stack));
     if (!stack)
         return pf__error_oom();
