@@ -33,7 +33,8 @@ gnu_chains() {
     k == 0 { nm = $0; k = 1; next }
     {
         loc = $0; sub(/ \(discriminator [0-9]+\)$/, "", loc)
-        if (loc == "??:0" || loc == "??:?") loc = ":0"
+        sub(/:\?$/, ":0", loc)   # addr2line prints line 0 as "?"
+        if (loc == "??:0") loc = ":0"
         if (!(nm == "??" && loc == ":0")) c = c (c == "" ? "" : ";") nm "@" loc
         k = 0
     }
