@@ -75,7 +75,7 @@ void pf_symbolize_report_release(pf_symbolize_report *rep)
 
     if (!rep)
         return;
-    for (i = 0; i < rep->nmappings; i++) {
+    for (i = 0; rep->mappings && i < rep->nmappings; i++) {
         pf__free(rep->mappings[i].file);
         pf__free(rep->mappings[i].debug_file);
     }
@@ -618,7 +618,8 @@ static int symbolize_mapping(sym_ctx *c, uint32_t mi, addr_ref *refs,
     }
     r->system_lib = r->system_lib || is_system_lib(k.chosen->path);
     r->dwarf = pf__sym_file_has_dwarf(k.chosen->f);
-    r->symtab = pf__sym_file_has_symtab(k.chosen->f);
+    if ((err = pf__sym_file_has_symtab(k.chosen->f, &r->symtab)) < 0)
+        goto done;
     if ((err = resolve_mapping(c, m, k.chosen->f, refs, nrefs, r, &st)) < 0)
         goto done;
     if (!m->file[0]) {
@@ -688,9 +689,10 @@ int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
     if (p->nmappings == 0 && opts->nbinaries > 0 && p->nlocations > 0 &&
         (err = add_main_mapping(&c)) < 0)
         goto done;
-    rep->nmappings = p->nmappings;
     rep->mappings = pf__calloc(p->nmappings ? p->nmappings : 1,
                                sizeof(*rep->mappings));
+    if (rep->mappings)
+        rep->nmappings = p->nmappings;
     c.claimed = pf__calloc(opts->nbinaries ? opts->nbinaries : 1, 1);
     c.plan_off = pf__malloc((p->nlocations ? p->nlocations : 1) *
                             sizeof(uint32_t));

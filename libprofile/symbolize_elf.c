@@ -287,7 +287,10 @@ static int load_syms(pf_sym_file *f)
     size_t cap = 0, n = 0, i, j;
     int nsym, k;
 
-    f->syms_loaded = true;
+    pf__free(f->syms);
+    f->syms = NULL;
+    f->nsyms = 0;
+
     nsym = dwfl_module_getsymtab(f->mod);
     for (k = 1; k < nsym; k++) {
         GElf_Sym sym;
@@ -316,14 +319,17 @@ static int load_syms(pf_sym_file *f)
         if (j == 0 || f->syms[j - 1].addr != f->syms[i].addr)
             f->syms[j++] = f->syms[i];
     f->nsyms = j;
+    f->syms_loaded = true;
     return PF_OK;
 }
 
-bool pf__sym_file_has_symtab(const pf_sym_file *f)
+int pf__sym_file_has_symtab(pf_sym_file *f, bool *out)
 {
-    if (!f->syms_loaded && load_syms((pf_sym_file *)f) < 0)
-        return false;
-    return f->nsyms > 0;
+    *out = false;
+    if (!f->syms_loaded)
+        PF_TRY(load_syms(f));
+    *out = f->nsyms > 0;
+    return PF_OK;
 }
 
 /* The symbol holding A. With LOOSE, an address past the end of the

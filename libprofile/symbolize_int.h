@@ -98,7 +98,8 @@ void pf__sym_file_free(pf_sym_file *f);
 const char *pf__sym_file_build_id(const pf_sym_file *f);
 const char *pf__sym_file_debug_path(const pf_sym_file *f); /* or NULL */
 bool pf__sym_file_has_dwarf(const pf_sym_file *f);
-bool pf__sym_file_has_symtab(const pf_sym_file *f);
+/* Whether a symbol table with functions exists (loads it). */
+int pf__sym_file_has_symtab(pf_sym_file *f, bool *out);
 /* ELF address of a run-time address of a mapping (pf__sym_elf_addr). */
 int pf__sym_file_elf_addr(const pf_sym_file *f, uint64_t *out,
                           uint64_t start, uint64_t limit, uint64_t offset,

@@ -395,6 +395,41 @@ static void test_symbolize__build_id_mismatch_keeps_location(void **state)
     pf_profile_free(p);
 }
 
+static void test_symbolize__every_allocation_failure_is_enomem(void **state)
+{
+    const char *bins[] = { "testdata/corpus/c_workload" };
+    pf_symbolize_opts o = PF_SYMBOLIZE_OPTS_INIT;
+    unsigned long n;
+
+    (void)state;
+    o.binaries = bins;
+    o.nbinaries = 1;
+    for (n = 1; n < 10000; n++) {
+        pf_symbolize_report rep = PF_SYMBOLIZE_REPORT_INIT;
+        pf_profile *p = c_workload_profile("");
+        int err;
+
+        pf__alloc_fail_after(n);
+        err = pf_profile_symbolize(p, &o, &rep);
+        pf__alloc_fail_after(0);
+        /* Whatever failed, the profile stays valid. */
+        assert_int_equal(pf_profile_check(p), PF_OK);
+        if (err == PF_OK) {
+            assert_int_equal(rep.nresolved, 1);
+            assert_int_equal(pf_profile_location(p, 0)->nline, 2);
+            pf_symbolize_report_release(&rep);
+            pf_profile_free(p);
+            return;
+        }
+        if (err != PF_ENOMEM)
+            fail_msg("allocation %lu: error %d (%s)", n, err,
+                     pf_error_last());
+        pf_symbolize_report_release(&rep);
+        pf_profile_free(p);
+    }
+    fail_msg("symbolize never succeeded");
+}
+
 static void test_symbolize__rejects_bad_options(void **state)
 {
     pf_symbolize_opts o = PF_SYMBOLIZE_OPTS_INIT;
@@ -423,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_symbolize__simplifies_like_pprof),
         cmocka_unit_test(test_symbolize__inline_chain_from_binary),
         cmocka_unit_test(test_symbolize__build_id_mismatch_keeps_location),
+        cmocka_unit_test(test_symbolize__every_allocation_failure_is_enomem),
         cmocka_unit_test(test_symbolize__rejects_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
