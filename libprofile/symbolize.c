@@ -644,11 +644,18 @@ static int symbolize_mapping(sym_ctx *c, uint32_t mi, addr_ref *refs,
                                 : "no DWARF and no covering symbol",
                  r->naddresses);
     } else if (st.unmapped_addr || st.uncovered) {
-        snprintf(r->detail, sizeof(r->detail),
-                 "%zu addresses outside the file's segments, %zu not covered "
-                 "by any %s",
-                 st.unmapped_addr, st.uncovered,
-                 r->dwarf ? "function" : "symbol (no DWARF)");
+        int dn = 0;
+        if (st.unmapped_addr)
+            dn = snprintf(r->detail, sizeof(r->detail),
+                         "%zu address%s outside the file's segments%s",
+                         st.unmapped_addr, st.unmapped_addr == 1 ? "" : "es",
+                         st.uncovered ? ", " : "");
+        if (st.uncovered && dn >= 0 && (size_t)dn < sizeof(r->detail))
+            snprintf(r->detail + dn, sizeof(r->detail) - (size_t)dn,
+                     "%zu address%s not covered by any %s", st.uncovered,
+                     st.uncovered == 1 ? "" : "es",
+                     r->dwarf ? "function or symbol"
+                              : "symbol (no DWARF)");
     } else if (!r->dwarf) {
         snprintf(r->detail, sizeof(r->detail), "%s",
                  "no DWARF: names from the symbol table, no lines");
