@@ -44,6 +44,7 @@ typedef struct sym_node {
     Dwarf_Word call_file;
     bool has_call_file;
     bool named;
+    bool sym_checked;       /* linkage name looked up in the symtab */
     const char *name, *plain;
     int64_t decl_line;
 } sym_node;
@@ -680,6 +681,39 @@ static int push_frame(pf_sym_file *f, size_t *n, const pf_sym_frame *fr)
     return PF_OK;
 }
 
+/* C++ functions with internal linkage (anonymous namespaces, static)
+ * have no DW_AT_linkage_name in gcc's DWARF, only the bare DW_AT_name,
+ * while their symbol is mangled with the full qualification. For the
+ * physical function of a C++ unit, take the symbol holding the address
+ * when its mangled name encodes that bare name ("<len><name>"). */
+static int linkage_from_symtab(pf_sym_file *f, sym_node *nd, sym_cu *cu,
+                               uint64_t a)
+{
+    const sym_entry *s;
+    char enc[32];
+    size_t len;
+    int lang;
+
+    nd->sym_checked = true;
+    if (nd->name != nd->plain || !nd->plain[0] ||
+        strncmp(nd->plain, "_Z", 2) == 0)
+        return PF_OK;
+    lang = dwarf_srclang(&cu->die);
+    if (lang != DW_LANG_C_plus_plus && lang != DW_LANG_C_plus_plus_03 &&
+        lang != DW_LANG_C_plus_plus_11 && lang != DW_LANG_C_plus_plus_14)
+        return PF_OK;
+    if (!f->syms_loaded)
+        PF_TRY(load_syms(f));
+    s = sym_find(f, a, false);
+    len = strlen(nd->plain);
+    if (!s || strncmp(s->name, "_Z", 2) != 0 || len > 16)
+        return PF_OK;
+    snprintf(enc, sizeof(enc), "%zu%s", len, nd->plain);
+    if (strstr(s->name, enc))
+        nd->name = s->name;
+    return PF_OK;
+}
+
 int pf__sym_file_resolve(pf_sym_file *f, uint64_t a,
                          const pf_sym_frame **frames, size_t *n,
                          bool *from_dwarf)
@@ -752,6 +786,8 @@ int pf__sym_file_resolve(pf_sym_file *f, uint64_t a,
         sym_node *nd = &f->nodes[node];
         if (!nd->named)
             node_names(f, nd);
+        if (nd->parent == PF_NONE && !nd->sym_checked)
+            PF_TRY(linkage_from_symtab(f, nd, cu, a));
         fr.name = nd->name;
         fr.plain = nd->plain;
         fr.decl_line = nd->decl_line;

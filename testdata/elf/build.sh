@@ -5,8 +5,9 @@
 #   sym_build            libsymlib.so, symtest_pie, symtest_nopie, mkprof
 #   sym_build_clang      symtest_clang (PIE) if clang is installed, else 1
 #   sym_chains RAWDUMP   one line per location: "ID func@file:line;..."
-#   eu_chain FILE ADDR   the same form from eu-addr2line -f -i
-#   gnu_chain FILE ADDR  the same form from addr2line -f -i
+#   eu_chain FILE ADDR [-C]   the same form from eu-addr2line -f -i
+#   gnu_chain FILE ADDR [-C]  the same form from addr2line -f -i
+#   sym_build_cxx        libsymcxx.so (C++) if g++ is installed, else 1
 #   src_line TAG         the line number of "@TAG" in src/
 SYM_SRC="$TESTDATA/elf/src"
 
@@ -40,22 +41,32 @@ sym_build_clang() {
 }
 
 sym_chains() {
+    # Function names may hold spaces (C++); file paths here do not: a
+    # frame is "NAME FILE:LINE s=START[(SYSTEM_NAME)][ col=N]".
     awk '
+    function frame(line,   p, head, i) {
+        p = index(line, " s=")
+        if (p == 0) return ""
+        head = substr(line, 1, p - 1)
+        for (i = length(head); i > 0 && substr(head, i, 1) != " "; i--) ;
+        return substr(head, 1, i - 1) "@" substr(head, i + 1)
+    }
     /^Locations/ { on = 1; next }
     /^Mappings/ { on = 0 }
     on && /^ *[0-9]+: 0x/ {
         if (id != "") print id, chain
-        id = $1; sub(/:$/, "", id); chain = ""
-        i = ($3 ~ /^M=/) ? 4 : 3
-        if (NF > i) chain = $i "@" $(i + 1)
+        id = $1; sub(/:$/, "", id)
+        line = $0
+        sub(/^ *[0-9]+: 0x[0-9a-f]+ (M=[0-9]+ )?(\[F\] )?/, "", line)
+        chain = frame(line)
         next
     }
-    on && /^             / { chain = chain ";" $1 "@" $2 }
+    on && /^             / { line = $0; sub(/^ +/, "", line); chain = chain ";" frame(line) }
     END { if (id != "") print id, chain }' "$1"
 }
 
-eu_chain() {
-    eu-addr2line -f -i -e "$1" "$2" | awk '
+eu_chain() {  # FILE ADDR [-C]
+    eu-addr2line ${3:-} -f -i -e "$1" "$2" | awk '
     NR % 2 == 1 { sub(/ inlined at .*/, ""); name = $0; next }
     {
         loc = $0
@@ -66,8 +77,8 @@ eu_chain() {
     END { print out }'
 }
 
-gnu_chain() {
-    addr2line -f -i -e "$1" "$2" | awk '
+gnu_chain() {  # FILE ADDR [-C]
+    addr2line ${3:-} -f -i -e "$1" "$2" | awk '
     NR % 2 == 1 { name = $0; next }
     {
         loc = $0
@@ -78,5 +89,11 @@ gnu_chain() {
 }
 
 src_line() {
-    grep -n "@$1 \*/" "$SYM_SRC"/*.c | head -1 | cut -d: -f2
+    grep -HnE "@$1( \*/)?$" "$SYM_SRC"/*.c "$SYM_SRC"/*.cc | head -1 | cut -d: -f2
+}
+
+sym_build_cxx() {  # libsymcxx.so, if a C++ compiler is installed
+    command -v "${CXX:-g++}" >/dev/null 2>&1 || return 1
+    (cd "$WORK" && "${CXX:-g++}" -g -O2 -fPIC -shared "$SYM_SRC/symcxx.cc" \
+        -o libsymcxx.so) || die "cannot build libsymcxx.so"
 }

@@ -150,9 +150,18 @@ int main(int argc, char **argv)
     static struct find f[MAXREC], objs[MAXREC];
     int i, j, nobj = 0;
 
-    (void)argv;
     symtest_outer(argc);
     symlib_entry(symtest_record, argc);
+    if (argc > 1) {
+        /* A library to load and call: symcxx.cc's symcxx_entry. */
+        void *h = dlopen(argv[1], RTLD_NOW);
+        void (*entry)(symtest_record_fn, int);
+        void *sym = h ? dlsym(h, "symcxx_entry") : NULL;
+        if (!sym)
+            return 1;
+        memcpy(&entry, &sym, sizeof(sym));
+        entry(symtest_record, argc);
+    }
     for (i = 0; i < nrec; i++) {
         f[i].addr = rec_addr[i];
         dl_iterate_phdr(find_cb, &f[i]);
