@@ -21,9 +21,9 @@ if [ ! -x big_gcc ] || [ ! -x big_clang ]; then
     [ -x big_gcc ] || gcc -g -O2 -o big_gcc src/*.c
     [ -x big_clang ] || clang -g -O2 -o big_clang src/*.c
 fi
+# Helpers link the shared library as built (it carries its own deps).
 cc -O2 -I"$root/libprofile" "$root/testdata/elf/src/mkprof.c" \
-    "$root/$O/lib/libprofile.a" \
-    $(pkg-config --libs libprotobuf-c zlib libdw) -lm -lpthread -o mkprof
+    -L"$root/$O/lib" -lprofile -Wl,-rpath,"$root/$O/lib" -o mkprof
 
 
 # "name@file:line;..." per address from addr2line-style output with -a.
@@ -57,8 +57,7 @@ our_chains() {
 }
 
 cc -O2 -I"$root/libprofile" "$root/bench/symbolize/symtime.c" \
-    "$root/$O/lib/libprofile.a" \
-    $(pkg-config --libs libprotobuf-c zlib libdw) -lm -lpthread -o symtime
+    -L"$root/$O/lib" -lprofile -Wl,-rpath,"$root/$O/lib" -o symtime
 
 echo "CPU seconds (user+sys, best of 3). lib = pf_profile_symbolize alone;"
 echo "pprofsym = the tool (decode profile, symbolize, gzip-encode profile)."

@@ -27,10 +27,11 @@ sym_build() {
             -Wl,-rpath,"$WORK" -o symtest_pie &&
         $cc -g -O2 -fno-pie -no-pie "$SYM_SRC/symtest.c" -L. -lsymlib \
             -Wl,-rpath,"$WORK" -o symtest_nopie &&
+        # Linked with the shared library as built, so that its own
+        # dependencies need not be listed here.
         $cc -g $(sym_cflags) -I"$OLDPWD/libprofile" "$SYM_SRC/mkprof.c" \
-            "$OLDPWD/$O/lib/libprofile.a" \
-            $(pkg-config --libs libprotobuf-c zlib libdw 2>/dev/null ||
-              echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread -o mkprof
+            -L"$OLDPWD/$O/lib" -lprofile -Wl,-rpath,"$OLDPWD/$O/lib" \
+            -o mkprof
     ) || die "cannot build the symbolization test programs"
 }
 
