@@ -386,8 +386,9 @@ typedef struct pf_merge_opts {
  * OPTS may be NULL (defaults). */
 typedef struct pf_merger pf_merger;
 PF_API int pf_merger_new(pf_merger **out, const pf_merge_opts *opts);
-/* Merge P into M (P is only read during the call). On failure, e.g.
- * PF_EINCOMPAT, M is unchanged and more inputs may still be added. */
+/* Merge P into M (P is only read during the call). After PF_EINCOMPAT
+ * M is unchanged and more inputs may still be added; after any other
+ * failure (PF_ENOMEM, PF_ETOOBIG) M can only be freed. */
 PF_API int pf_merger_add(pf_merger *m, const pf_profile *p);
 /* Number of inputs added so far. */
 PF_API size_t pf_merger_count(const pf_merger *m);
