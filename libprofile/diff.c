@@ -4,9 +4,10 @@
  * to the base's totals, label the base samples pprof::base=true
  * (diff_base only), negate the base and merge [new, base].
  *
- * Nothing is copied: the scaling and the label are applied by the
- * merger while it reads each input (pf_merge_xform), in the same order
- * as the reference applies them to its copies.
+ * The scaling and the label are applied by the merger while it reads
+ * each input (pf_merge_xform), in the same order as the reference
+ * applies them to its copies; only -normalize needs a compacted copy of
+ * the new profile, because rounding happens per combined sample.
  */
 #include "merge_priv.h"
 
@@ -63,6 +64,7 @@ int pf_profile_diff(pf_profile **out, const pf_profile *base,
     const char **names = NULL;
     double *rcur = NULL, *rbase = NULL;
     pf_merger *m = NULL;
+    pf_profile *compact = NULL;
     size_t n, i;
     int err;
 
@@ -105,8 +107,15 @@ int pf_profile_diff(pf_profile **out, const pf_profile *base,
                            column_sum(cur, (size_t)cc));
         rbase[i] = -1.0;
     }
-    if (o.normalize)
+    if (o.normalize) {
+        /* The reference scales its compacted copy of NEW (every input
+         * is merged alone first), so samples with equal keys are
+         * combined before rounding: do the same. */
+        if ((err = pf_profile_merge(&compact, &cur, 1, NULL)) < 0)
+            goto done;
+        cur = compact;
         xcur.ratios = rcur;
+    }
     xbase.ratios = rbase;
     if (o.mode == PF_DIFF_MODE_DIFF_BASE) {
         xbase.set_label_key = PF_DIFF_BASE_LABEL;
@@ -121,5 +130,6 @@ done:
     pf__free(rcur);
     pf__free(rbase);
     pf_merger_free(m);
+    pf_profile_free(compact);
     return err;
 }
