@@ -331,8 +331,8 @@ static void fmt_value(char *buf, size_t size, int64_t v, const char *unit,
     double base = unit_base(unit, &fam), x, ax;
     char num[64], *dot;
 
-    if (!fam) {
-        snprintf(buf, size, sign ? "%+" PRId64 : "%" PRId64, v);
+    if (!fam || v == 0) {
+        snprintf(buf, size, sign && v ? "%+" PRId64 : "%" PRId64, v);
         return;
     }
     fam = fam == time_units ? show_time : show_bytes;
@@ -725,7 +725,7 @@ int main(int argc, char **argv)
         printf("Total: base %s, new %s, delta %s (%s)\n", b1, b2, b3, b4);
         if (nshow < t.nrows)
             printf("Showing %zu of %zu changed functions\n", nshow, t.nrows);
-        printf("%10s %9s %10s %10s  %s\n", "delta", "delta%", "base", "new",
+        printf("%11s %9s %11s %11s  %s\n", "delta", "delta%", "base", "new",
                "function");
         for (i = 0; i < nshow; i++) {
             const row *r = &t.rows[i];
@@ -735,7 +735,7 @@ int main(int argc, char **argv)
             fmt_pct(b4, sizeof(b4), n - b, b);
             fmt_value(b2, sizeof(b2), b, st->unit, false);
             fmt_value(b3, sizeof(b3), n, st->unit, false);
-            printf("%10s %9s %10s %10s  %s\n", b1, b4, b2, b3, r->name);
+            printf("%11s %9s %11s %11s  %s\n", b1, b4, b2, b3, r->name);
         }
     }
     fflush(stdout);

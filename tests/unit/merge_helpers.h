@@ -14,16 +14,21 @@
 
 #include "profile.h"
 
+/* Not every test file uses every helper. */
+#define MH_UNUSED __attribute__((unused))
+
 typedef struct canon_row {
     char *key;
     int64_t *vals;
 } canon_row;
 
+MH_UNUSED
 static int canon_row_cmp(const void *a, const void *b)
 {
     return strcmp(((const canon_row *)a)->key, ((const canon_row *)b)->key);
 }
 
+MH_UNUSED
 static int canon_str_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -49,6 +54,7 @@ static void cat(char **s, size_t *len, const char *fmt, ...)
 
 /* The sample key as text: frames (mapping file, address relative to
  * the mapping, lines) leaf first, then labels sorted. */
+MH_UNUSED
 static char *canon_key(const pf_profile *p, size_t i)
 {
     size_t nloc, nlab, j, k, len = 0;
@@ -94,6 +100,7 @@ static char *canon_key(const pf_profile *p, size_t i)
 
 /* Every distinct sample key with its summed values (times MULT), one
  * per line, sorted; zero rows dropped. Caller frees. */
+MH_UNUSED
 static char *canon_mult(const pf_profile *p, int64_t mult)
 {
     size_t n = pf_profile_sample_count(p), nv = pf_profile_sample_type_count(p);
@@ -139,6 +146,7 @@ static char *canon_mult(const pf_profile *p, int64_t mult)
     return out;
 }
 
+MH_UNUSED
 static char *canon(const pf_profile *p)
 {
     return canon_mult(p, 1);
@@ -154,6 +162,7 @@ static char *canon(const pf_profile *p)
 
 /* A tiny profile: sample types from "type/unit,type/unit", period type
  * cpu/nanoseconds unless PERIOD_TYPE says otherwise. */
+MH_UNUSED
 static pf_profile *mk_profile(const char *types, const char *period_type)
 {
     pf_profile *p = pf_profile_new();
@@ -177,6 +186,7 @@ static pf_profile *mk_profile(const char *types, const char *period_type)
 }
 
 /* Location for function NAME in mapping MAP at ADDR (one line). */
+MH_UNUSED
 static uint32_t mk_loc(pf_profile *p, uint32_t map, uint64_t addr,
                        const char *name, int64_t line)
 {
@@ -193,6 +203,7 @@ static uint32_t mk_loc(pf_profile *p, uint32_t map, uint64_t addr,
     return l;
 }
 
+MH_UNUSED
 static uint32_t mk_map(pf_profile *p, uint64_t start, uint64_t limit,
                        const char *file, const char *build_id)
 {
@@ -210,6 +221,7 @@ static uint32_t mk_map(pf_profile *p, uint64_t start, uint64_t limit,
     return idx;
 }
 
+MH_UNUSED
 static void mk_sample(pf_profile *p, const uint32_t *locs, size_t nloc,
                       const int64_t *vals, const pf_label *labs, size_t nlab)
 {
@@ -217,6 +229,7 @@ static void mk_sample(pf_profile *p, const uint32_t *locs, size_t nloc,
         abort();
 }
 
+MH_UNUSED
 static pf_profile *merge2(const pf_profile *a, const pf_profile *b)
 {
     const pf_profile *in[2];
@@ -229,6 +242,7 @@ static pf_profile *merge2(const pf_profile *a, const pf_profile *b)
     return out;
 }
 
+MH_UNUSED
 static pf_profile *merge1(const pf_profile *a)
 {
     pf_profile *out = NULL;
