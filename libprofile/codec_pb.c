@@ -197,11 +197,18 @@ typedef struct dec {
     size_t labbuf_cap;
     pf_line *linebuf;
     size_t linebuf_cap;
+    bool oom;
 } dec;
 
 static void *scratch_alloc(void *ctx, size_t n)
 {
-    return pf__arena_alloc(ctx, n);
+    struct dec *d = ctx;
+    void *r = pf__arena_alloc(&d->scratch, n);
+
+    /* protobuf-c reports any failure as NULL: remember which it was. */
+    if (!r)
+        d->oom = true;
+    return r;
 }
 
 static void scratch_free(void *ctx, void *ptr)
@@ -234,8 +241,10 @@ static int count_record(dec *d, const field *f)
 #define UNPACK(type, d, f)                                                 \
     perftools__profiles__##type##__unpack(&(d)->alloc, (f)->len, (f)->data)
 
-static int bad_message(const field *f, const char *what)
+static int bad_message(const dec *d, const field *f, const char *what)
 {
+    if (d->oom)
+        return pf__error_oom();
     return pf__error_set(PF_EFORMAT, "malformed %s message at byte %zu", what,
                          f->off);
 }
@@ -320,7 +329,7 @@ static int header_strings(dec *d)
         case F_PERIOD_TYPE: {
             Perftools__Profiles__ValueType *vt = UNPACK(value_type, d, &f);
             if (!vt)
-                return bad_message(&f, "period_type");
+                return bad_message(d, &f, "period_type");
             PF_TRY(str_at(d, &p->period_type.type, vt->type, &f, "period_type"));
             PF_TRY(str_at(d, &p->period_type.unit, vt->unit, &f, "period_type"));
             pf__arena_reset(&d->scratch);
@@ -330,7 +339,7 @@ static int header_strings(dec *d)
             Perftools__Profiles__ValueType *vt = UNPACK(value_type, d, &f);
             pf_value_type t;
             if (!vt)
-                return bad_message(&f, "sample_type");
+                return bad_message(d, &f, "sample_type");
             PF_TRY(str_at(d, &t.type, vt->type, &f, "sample_type"));
             PF_TRY(str_at(d, &t.unit, vt->unit, &f, "sample_type"));
             pf__arena_reset(&d->scratch);
@@ -370,7 +379,7 @@ static int pass_mappings_functions(dec *d)
             pf_mapping nm;
             uint32_t idx;
             if (!m)
-                return bad_message(&f, "mapping");
+                return bad_message(d, &f, "mapping");
             PF_TRY(count_record(d, &f));
             nm.id = m->id;
             nm.start = m->memory_start;
@@ -395,7 +404,7 @@ static int pass_mappings_functions(dec *d)
             Perftools__Profiles__Function *fn = UNPACK(function, d, &f);
             pf_function nf;
             if (!fn)
-                return bad_message(&f, "function");
+                return bad_message(d, &f, "function");
             PF_TRY(count_record(d, &f));
             nf.id = fn->id;
             nf.start_line = fn->start_line;
@@ -434,7 +443,7 @@ static int pass_locations(dec *d)
             Perftools__Profiles__Location *l = UNPACK(location, d, &f);
             uint32_t mapping = PF_NONE;
             if (!l)
-                return bad_message(&f, "location");
+                return bad_message(d, &f, "location");
             PF_TRY(count_record(d, &f));
             if (l->id == 0)
                 return dup_id("location", 0, &f);
@@ -482,7 +491,7 @@ static int pass_samples(dec *d)
         if (f.num == F_SAMPLE) {
             Perftools__Profiles__Sample *s = UNPACK(sample, d, &f);
             if (!s)
-                return bad_message(&f, "sample");
+                return bad_message(d, &f, "sample");
             PF_TRY(count_record(d, &f));
             if (p->nsample_types == 0)
                 return pf__error_set(PF_EFORMAT,
@@ -521,12 +530,16 @@ static int pass_samples(dec *d)
                 o->num = l->num;
                 /* The reference reader's rule (FORMATS.md 1.7): a
                  * label with neither a string nor a number/unit is
-                 * dropped. */
-                if (l->str != 0) {
+                 * dropped. We apply it to the resolved strings: an
+                 * index pointing at a duplicate "" entry counts as
+                 * empty, since the model (like every writer) encodes
+                 * "" as index 0 and the label would not survive a
+                 * round trip. */
+                if (o->str[0]) {
                     o->num = 0;
                     o->unit = p->empty;
                     nlab++;
-                } else if (l->num != 0 || l->num_unit != 0) {
+                } else if (l->num != 0 || o->unit[0]) {
                     nlab++;
                 }
             }
@@ -556,7 +569,7 @@ static int decode_raw(pf_profile **out, const uint8_t *buf, size_t len,
     pf__arena_init(&d.scratch, 16 * 1024);
     d.alloc.alloc = scratch_alloc;
     d.alloc.free = scratch_free;
-    d.alloc.allocator_data = &d.scratch;
+    d.alloc.allocator_data = &d;
     d.p = pf_profile_new();
     if (!d.p) {
         err = PF_ENOMEM;

@@ -3,7 +3,7 @@
 # missing (as root: apt-get; otherwise print the command to run).
 set -eu
 pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go libmicrohttpd-dev
+libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go
 libgoogle-perftools-dev llvm time"
 missing=
 for p in $pkgs; do

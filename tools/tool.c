@@ -260,9 +260,11 @@ static void out_free(tool_out *o)
 
 void tool_out_commit(tool_out *o)
 {
-    const char *name = o->path ? o->path : "<stdout>";
+    char name[4096];
     int code = o->die_code;
 
+    /* A copy: tool_out_abort frees O before the message is printed. */
+    snprintf(name, sizeof(name), "%s", o->path ? o->path : "<stdout>");
     if (fflush(o->f) != 0 || ferror(o->f)) {
         char msg[256];
         snprintf(msg, sizeof(msg), "%s", strerror(errno));
