@@ -523,9 +523,9 @@ static int plan_columns(pf_merger *m, const pf_profile *p, size_t *newkeep)
         int c = find_type(p, m->keep[i]);
         if (c < 0) {
             if (m->preset)
-                return pf__error_set(PF_EINCOMPAT,
-                                     "sample type \"%s\" is not found in profile",
-                                     m->keep[i]);
+                return pf__error_set(
+                    PF_EINCOMPAT, "sample type \"%s\" is not found in profile",
+                    m->keep[i]);
             continue;
         }
         if (m->ninputs > 0 &&

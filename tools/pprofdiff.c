@@ -173,7 +173,8 @@ static bool is_base_sample(const pf_profile *p, size_t i)
  * its mapping and address, as pprof names unsymbolized frames. */
 static void build_table(table *t, const pf_profile *d, int si)
 {
-    size_t nloc = pf_profile_location_count(d), nf = pf_profile_function_count(d);
+    size_t nloc = pf_profile_location_count(d);
+    size_t nf = pf_profile_function_count(d);
     size_t *loc_off = calloc(nloc + 1, sizeof(*loc_off));
     uint32_t *fn_row = malloc((nf ? nf : 1) * sizeof(*fn_row));
     uint32_t *loc_rows = NULL;
@@ -185,7 +186,8 @@ static void build_table(table *t, const pf_profile *d, int si)
     if (!t->names)
         tool_die_code(TOOL_EXIT_USAGE, "out of memory");
     for (i = 0; i < nf; i++)
-        fn_row[i] = row_of(t, intern(t, pf_profile_function(d, (uint32_t)i)->name));
+        fn_row[i] = row_of(
+            t, intern(t, pf_profile_function(d, (uint32_t)i)->name));
     for (i = 0; i < nloc; i++) {
         const pf_location *l = pf_profile_location(d, (uint32_t)i);
         const pf_line *ln = pf_location_lines(d, l);

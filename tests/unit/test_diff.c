@@ -109,7 +109,8 @@ static void test_diff__diff_base_labels_and_negates(void **state)
     pf_profile_free(d);
     /* diff_base of a profile with itself: both sides, no cancelling. */
     d = diff(base, base, PF_DIFF_MODE_DIFF_BASE, false);
-    assert_int_equal(pf_profile_sample_count(d), 2 * pf_profile_sample_count(cb));
+    assert_int_equal(pf_profile_sample_count(d),
+                     2 * pf_profile_sample_count(cb));
     assert_int_equal(pf_profile_total(d, 1), 0);
     pf_profile_free(d);
     pf_profile_free(cb);

@@ -47,7 +47,8 @@ static void test_merge__with_empty_is_identity(void **state)
      * of A has exactly the same entities. */
     {
         pf_profile *c = merge1(a);
-        assert_int_equal(pf_profile_sample_count(m), pf_profile_sample_count(c));
+        assert_int_equal(pf_profile_sample_count(m),
+                         pf_profile_sample_count(c));
         assert_int_equal(pf_profile_location_count(m),
                          pf_profile_location_count(c));
         assert_int_equal(pf_profile_function_count(m),
@@ -80,7 +81,8 @@ static void test_merge__self_doubles_values(void **state)
 
         assert_canon_equal(canon(m), canon_mult(a, 2));
         /* Same keys as the compacted input, each value doubled. */
-        assert_int_equal(pf_profile_sample_count(m), pf_profile_sample_count(c));
+        assert_int_equal(pf_profile_sample_count(m),
+                         pf_profile_sample_count(c));
         for (i = 0; i < pf_profile_sample_count(m); i++) {
             size_t j;
             for (j = 0; j < nv; j++)
@@ -96,7 +98,8 @@ static void test_merge__self_doubles_values(void **state)
         assert_int_equal(pf_profile_duration(m), 2 * pf_profile_duration(a));
         assert_int_equal(pf_profile_time(m), pf_profile_time(a));
         for (i = 0; i < nv; i++)
-            assert_int_equal(pf_profile_total(m, i), 2 * pf_profile_total(a, i));
+            assert_int_equal(pf_profile_total(m, i),
+                             2 * pf_profile_total(a, i));
         pf_profile_free(m);
         pf_profile_free(c);
         pf_profile_free(a);
@@ -619,7 +622,8 @@ static void test_merge__deterministic_bytes(void **state)
     pf_profile *b = fixture_load("corpus/go_cpu_labels.pb.gz");
     pf_profile *m1 = merge2(a, b), *m2 = merge2(a, b);
     size_t l1, l2;
-    unsigned char *e1 = fixture_encode(m1, 0, &l1), *e2 = fixture_encode(m2, 0, &l2);
+    unsigned char *e1 = fixture_encode(m1, 0, &l1);
+    unsigned char *e2 = fixture_encode(m2, 0, &l2);
 
     (void)state;
     assert_int_equal(l1, l2);
