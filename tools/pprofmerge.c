@@ -1,9 +1,12 @@
 /*
  * pprofmerge: merge profiles into one, as `go tool pprof -proto IN...`
  * does. Inputs are read, merged and freed one at a time, so memory
- * follows the size of the result, not the number of inputs.
+ * follows the size of the result, not the number of inputs. Reading
+ * and decoding input I+1 (a thread) overlaps merging input I: decoding
+ * is about half of the work, and at most two inputs are in memory.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +40,57 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 success, 1 failure (unreadable or incompatible\n"
     "input, write error), 2 usage error.\n";
+
+/* One input being loaded. Errors are kept as text for the main
+ * thread, which reports them in input order (pf_error_last() is
+ * per thread). */
+typedef struct load_job {
+    const char *path;
+    const pf_decode_opts *opts;
+    pf_profile *p;
+    char msg[512];
+} load_job;
+
+static void *load_input(void *arg)
+{
+    load_job *j = arg;
+    const char *name = strcmp(j->path, "-") == 0 ? "<stdin>" : j->path;
+    unsigned char *buf;
+    size_t len;
+    char msg[256];
+    int err;
+
+    j->p = NULL;
+    j->msg[0] = '\0';
+    if (tool_read_file(j->path, &buf, &len, msg, sizeof(msg)) < 0) {
+        snprintf(j->msg, sizeof(j->msg), "%s: %s", name, msg);
+        return NULL;
+    }
+    err = pf_profile_read(&j->p, NULL, buf, len, j->opts);
+    free(buf);
+    if (err < 0)
+        snprintf(j->msg, sizeof(j->msg), "%s: %s", name,
+                 pf_error_last()[0] ? pf_error_last() : pf_strerror(err));
+    return NULL;
+}
+
+static void start_load(pthread_t *th, load_job *j)
+{
+    int err = pthread_create(th, NULL, load_input, j);
+
+    if (err != 0) {         /* no thread: load right here */
+        load_input(j);
+        *th = 0;
+    }
+}
+
+static void finish_load(pthread_t th, load_job *j)
+{
+    if (th)
+        pthread_join(th, NULL);
+    if (!j->p)
+        tool_die_code(TOOL_EXIT_FAIL, "%s", j->msg);
+}
 
 int main(int argc, char **argv)
 {
@@ -112,18 +166,33 @@ int main(int argc, char **argv)
 
     if ((err = pf_merger_new(&m, &mopts)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
-    for (i = optind; i < argc; i++) {
-        const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
-        pf_profile *p = tool_load_profile(argv[i], NULL, TOOL_EXIT_FAIL,
-                                          &dopts);
-        err = pf_merger_add(m, p);
-        pf_profile_free(p);
-        if (err == PF_EINCOMPAT && !mopts.common_types &&
-            strncmp(pf_error_last(), "sample types", 12) == 0)
-            tool_die_code(TOOL_EXIT_FAIL, "%s: %s (--common-types keeps "
-                          "the shared ones)", name, pf_error_last());
-        if (err < 0)
-            tool_die_lib(TOOL_EXIT_FAIL, err, name);
+    {
+        load_job jobs[2];
+        pthread_t th[2];
+        int cur = 0;
+
+        jobs[0].path = argv[optind];
+        jobs[0].opts = &dopts;
+        start_load(&th[0], &jobs[0]);
+        for (i = optind; i < argc; i++, cur ^= 1) {
+            load_job *j = &jobs[cur];
+            const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
+
+            finish_load(th[cur], j);
+            if (i + 1 < argc) {
+                jobs[cur ^ 1].path = argv[i + 1];
+                jobs[cur ^ 1].opts = &dopts;
+                start_load(&th[cur ^ 1], &jobs[cur ^ 1]);
+            }
+            err = pf_merger_add(m, j->p);
+            pf_profile_free(j->p);
+            if (err == PF_EINCOMPAT && !mopts.common_types &&
+                strncmp(pf_error_last(), "sample types", 12) == 0)
+                tool_die_code(TOOL_EXIT_FAIL, "%s: %s (--common-types keeps "
+                              "the shared ones)", name, pf_error_last());
+            if (err < 0)
+                tool_die_lib(TOOL_EXIT_FAIL, err, name);
+        }
     }
     if ((err = pf_merger_finish(&merged, m)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
