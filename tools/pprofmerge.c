@@ -2,8 +2,9 @@
  * pprofmerge: merge profiles into one, as `go tool pprof -proto IN...`
  * does. Inputs are read, merged and freed one at a time, so memory
  * follows the size of the result, not the number of inputs. Reading
- * and decoding input I+1 (a thread) overlaps merging input I: decoding
- * is about half of the work, and at most two inputs are in memory.
+ * and decoding the next two inputs (one thread each) overlaps merging
+ * input I: decoding is over half of the work; at most three inputs are
+ * in memory at a time.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -167,22 +168,31 @@ int main(int argc, char **argv)
     if ((err = pf_merger_new(&m, &mopts)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
     {
-        load_job jobs[2];
-        pthread_t th[2];
-        int cur = 0;
+        /* A ring of AHEAD + 1 jobs: while input I is merged, the next
+         * AHEAD inputs are being read and decoded. */
+        enum { AHEAD = 2, RING = AHEAD + 1 };
+        load_job jobs[RING];
+        pthread_t th[RING];
+        int k, next = optind;
 
-        jobs[0].path = argv[optind];
-        jobs[0].opts = &dopts;
-        start_load(&th[0], &jobs[0]);
-        for (i = optind; i < argc; i++, cur ^= 1) {
+        for (k = 0; k < AHEAD && next < argc; k++, next++) {
+            jobs[(next - optind) % RING].path = argv[next];
+            jobs[(next - optind) % RING].opts = &dopts;
+            start_load(&th[(next - optind) % RING],
+                       &jobs[(next - optind) % RING]);
+        }
+        for (i = optind; i < argc; i++) {
+            int cur = (i - optind) % RING;
             load_job *j = &jobs[cur];
             const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
 
             finish_load(th[cur], j);
-            if (i + 1 < argc) {
-                jobs[cur ^ 1].path = argv[i + 1];
-                jobs[cur ^ 1].opts = &dopts;
-                start_load(&th[cur ^ 1], &jobs[cur ^ 1]);
+            if (next < argc) {
+                int slot = (next - optind) % RING;
+                jobs[slot].path = argv[next];
+                jobs[slot].opts = &dopts;
+                start_load(&th[slot], &jobs[slot]);
+                next++;
             }
             err = pf_merger_add(m, j->p);
             pf_profile_free(j->p);
