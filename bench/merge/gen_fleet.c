@@ -153,15 +153,20 @@ static void write_profile(const universe *u, const char *dir, unsigned idx,
     check(pf_profile_add_sample_type(p, "cpu", "nanoseconds"), "type");
     check(pf_profile_set_period_type(p, "cpu", "nanoseconds"), "period");
     pf_profile_set_period(p, 10000000);
-    pf_profile_set_time(p, 1700000000000000000LL + (int64_t)idx * 10000000000LL);
+    pf_profile_set_time(p, 1700000000000000000LL +
+                               (int64_t)idx * 10000000000LL);
     pf_profile_set_duration(p, 10000000000LL);
     for (i = 0; i < NMAP; i++) {
         pf_mapping m;
         memset(&m, 0, sizeof(m));
-        m.start = (i == 0 ? 0x555500000000ull : 0x7f0000000000ull + i * 0x10000000ull) + shift;
+        m.start = i == 0 ? 0x555500000000ull
+                         : 0x7f0000000000ull + i * 0x10000000ull;
+        m.start += shift;
         m.limit = m.start + 0x8000000;
-        snprintf(file, sizeof(file), i == 0 ? "/usr/bin/server" : "/lib/lib%u.so",
-                 (unsigned)i);
+        if (i == 0)
+            snprintf(file, sizeof(file), "/usr/bin/server");
+        else
+            snprintf(file, sizeof(file), "/lib/lib%u.so", (unsigned)i);
         snprintf(name, sizeof(name), "%016" PRIx64 "feedface", i * 0x1111);
         m.file = file;
         m.build_id = name;
@@ -169,10 +174,12 @@ static void write_profile(const universe *u, const char *dir, unsigned idx,
         check(pf_profile_add_mapping(&maps[i], p, &m), "mapping");
     }
     for (i = 0; i < u->nfn; i++) {
-        snprintf(name, sizeof(name), "server/pkg%" PRIu64 ".(*T%" PRIu64 ").Method%" PRIu64,
+        snprintf(name, sizeof(name),
+                 "server/pkg%" PRIu64 ".(*T%" PRIu64 ").Method%" PRIu64,
                  i % 97, i % 13, i);
-        snprintf(file, sizeof(file), "/src/server/pkg%" PRIu64 "/f%" PRIu64 ".go",
-                 i % 97, i % 31);
+        snprintf(file, sizeof(file),
+                 "/src/server/pkg%" PRIu64 "/f%" PRIu64 ".go", i % 97,
+                 i % 31);
         check(pf_profile_add_function(&fns[i], p, name, name, file,
                                       (int64_t)(i % 500) + 1), "function");
     }
@@ -203,10 +210,11 @@ static void write_profile(const universe *u, const char *dir, unsigned idx,
                     ln[1].line += 7;
                     nl = 2;
                 }
-                check(pf_profile_add_location(&locs[l], p, maps[u->loc_map[l]],
-                                              pf_profile_mapping(p, maps[u->loc_map[l]])->start +
-                                                  u->loc_addr[l],
-                                              ln, nl, false), "location");
+                uint32_t mi = maps[u->loc_map[l]];
+                uint64_t a = pf_profile_mapping(p, mi)->start +
+                             u->loc_addr[l];
+                check(pf_profile_add_location(&locs[l], p, mi, a, ln, nl,
+                                              false), "location");
             }
             st[j] = locs[l];
         }
@@ -254,7 +262,8 @@ int main(int argc, char **argv)
     unsigned i;
     int c;
 
-    while ((c = getopt_long(argc, argv, "n:s:p:l:d:ah", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:s:p:l:d:ah", longopts,
+                            NULL)) != -1) {
         switch (c) {
         case 'n': count = parse(optarg, "--count"); break;
         case 's': samples = parse(optarg, "--samples"); break;
