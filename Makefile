@@ -26,7 +26,7 @@ BINDIR ?= $(PREFIX)/bin
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PROTOC_C ?= protoc-c
-DEPS := libprotobuf-c zlib libdw
+DEPS := libprotobuf-c zlib libdeflate libdw
 
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings \
@@ -35,7 +35,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) \
                -fno-strict-aliasing
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || \
-              echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread
+              echo -lprotobuf-c -lz -ldeflate -ldw -lelf) -lm -lpthread
 LIB_CFLAGS := $(BASE_CFLAGS) $(DEP_CFLAGS) -fPIC -fvisibility=hidden \
               -DPF_BUILDING_LIBRARY -Ilibprofile -I$(O)/proto
 TOOL_CFLAGS := $(BASE_CFLAGS) -Ilibprofile -Itools

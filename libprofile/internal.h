@@ -245,11 +245,29 @@ int pf__gunzip(unsigned char **out, size_t *outlen, const void *buf,
 /* Gzip BUF at LEVEL to W. */
 int pf__gzip_write(pf_writer w, const void *buf, size_t len, int level);
 
+/* Streaming gzip writer (gz.c): the stream is cut into CHUNK-byte
+ * pieces (0 = PF_GZ_CHUNK), each compressed as an independent gzip
+ * member on up to THREADS threads (0 = one per available CPU, at most
+ * 8; 1 = no threads) and written to W in order. The output depends
+ * only on the bytes, LEVEL and CHUNK, never on THREADS. */
+#define PF_GZ_CHUNK ((size_t)1 << 20)
+typedef struct pf_gzw pf_gzw;
+int pf__gzw_new(pf_gzw **out, pf_writer w, int level, unsigned threads,
+                size_t chunk);
+int pf__gzw_write(pf_gzw *g, const void *buf, size_t len);
+/* Compress and write what is left; the stream is complete after it. */
+int pf__gzw_finish(pf_gzw *g);
+void pf__gzw_free(pf_gzw *g);       /* NULL is a no-op; stops threads */
+
 
 
 /* ------------------------------------------------------------------ */
 /* Readers (read.c dispatches)                                         */
 
+/* Test hook (codec_pb.c): false sends every Sample through protobuf-c
+ * instead of the hand-written fast path, on decode and encode, so tests
+ * can check that both give the same results. Default true. */
+extern bool pf__pb_fast_samples;
 /* profile.proto without gzip framing; LEN 0 is an error. */
 int pf__decode_proto_raw(pf_profile **out, const void *buf, size_t len,
                          const pf_decode_opts *opts);

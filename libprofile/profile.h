@@ -287,12 +287,19 @@ typedef struct pf_encode_opts {
     unsigned version;
     int level;              /* gzip level 1..9, 0 = default (1) */
     bool raw;               /* no gzip: plain serialized Profile */
+    /* (version >= 2) threads compressing gzip output: 0 = one per
+     * available CPU (at most 8), 1 = the caller's thread only. The
+     * output bytes are the same whatever the number. */
+    unsigned threads;
 } pf_encode_opts;
-#define PF_ENCODE_OPTS_VERSION 1
-#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false }
+#define PF_ENCODE_OPTS_VERSION 2
+#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false, 0 }
 
 /* Encode P as profile.proto (gzipped unless opts->raw). Deterministic:
- * the same profile gives the same bytes. */
+ * the same profile gives the same bytes (for a given libprofile and
+ * libdeflate version). Gzip output is a sequence of gzip members, one
+ * per 1 MiB of serialized profile, compressed in parallel; every gzip
+ * reader accepts it (RFC 1952). */
 PF_API int pf_profile_encode(const pf_profile *p, pf_writer w,
                              const pf_encode_opts *opts);
 
@@ -454,7 +461,169 @@ PF_API int pf_profile_normalize_ratios(double *ratios, size_t n,
 /* ------------------------------------------------------------------ */
 /* Filters and reports (filter.c, report.c)                            */
 
-/* (filter/report API: added by the reports change) */
+/*
+ * Filters and reports follow `go tool pprof` (Go 1.19): the same
+ * options, applied in the same order, give the same numbers and, for
+ * the text reports, the same bytes (docs/TOOLS-pproftop.md).
+ *
+ * Regular expressions are POSIX extended (regcomp REG_EXTENDED) after a
+ * translation of the common RE2 spellings: \d \w \s (and upper-case
+ * negations), (?:...), a leading (?i), lazy quantifiers (matching is
+ * only ever a yes/no test, so laziness does not matter), \A \z, \xHH,
+ * \t \n \r \f \v, and backslash escapes of punctuation inside [...].
+ * Unicode classes (\pL), \Q...\E and other (?flags) are rejected
+ * with PF_EINVAL. Matching is byte-wise; a match anywhere in the
+ * string counts (as Go's MatchString).
+ */
+
+/* Granularity of report nodes (pprof -functions, -lines, ...). */
+typedef enum pf_granularity {
+    PF_GRAN_FUNCTIONS = 0,    /* default */
+    PF_GRAN_FILEFUNCTIONS,
+    PF_GRAN_FILES,
+    PF_GRAN_LINES,
+    PF_GRAN_ADDRESSES
+} pf_granularity;
+
+typedef struct pf_filter_opts {
+    unsigned version;
+    /* Regexps on function names, file names and mapping file names;
+     * NULL or "" = not set. As pprof -focus, -ignore, -hide, -show,
+     * -show_from, -prune_from. */
+    const char *focus;
+    const char *ignore;
+    const char *hide;
+    const char *show;
+    const char *show_from;
+    const char *prune_from;
+    /* Label filters, pprof -tagfocus/-tagignore syntax: "[KEY=]VALUE"
+     * where VALUE is a numeric range ("64", "1kb:4kb", ":2mb", "10ms:")
+     * or comma-separated regexps (on "key:value" without KEY=). */
+    const char *tagfocus;
+    const char *tagignore;
+    /* Regexps on label keys: keep only / drop matching label keys. */
+    const char *tagshow;
+    const char *taghide;
+    pf_granularity granularity;
+    bool noinlines;           /* attribute inlined frames to the caller */
+    bool no_drop_frames;      /* skip the profile's drop/keep_frames */
+} pf_filter_opts;
+#define PF_FILTER_OPTS_VERSION 1
+#define PF_FILTER_OPTS_INIT { PF_FILTER_OPTS_VERSION, NULL, NULL, NULL,     \
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
+                              PF_GRAN_FUNCTIONS, false, false }
+
+/* Bits of pf_filter_matched: which filters matched at least one sample
+ * (pprof warns "X expression matched no samples" when one did not). */
+enum {
+    PF_MATCHED_FOCUS = 1 << 0,
+    PF_MATCHED_IGNORE = 1 << 1,
+    PF_MATCHED_HIDE = 1 << 2,
+    PF_MATCHED_SHOW = 1 << 3,
+    PF_MATCHED_SHOW_FROM = 1 << 4,
+    PF_MATCHED_TAGFOCUS = 1 << 5,
+    PF_MATCHED_TAGIGNORE = 1 << 6,
+    PF_MATCHED_TAGSHOW = 1 << 7,
+    PF_MATCHED_TAGHIDE = 1 << 8
+};
+
+/* Check the regexps and tag filters of OPTS without a profile:
+ * PF_EINVAL with "focus: ..." style detail on the first bad one. */
+PF_API int pf_filter_opts_check(const pf_filter_opts *opts);
+
+/* A filtered copy of P, the way pprof prepares a profile for a report:
+ * drop_frames/keep_frames pruning (unless opts->no_drop_frames), then
+ * focus/ignore/hide/show, show_from, tagfocus/tagignore,
+ * tagshow/taghide, prune_from, then the granularity / noinlines
+ * aggregation (function names, file names, line numbers or addresses
+ * cleared; inlined lines dropped). Entities keep their ids; samples
+ * that no longer pass are removed, and, as in pprof, so are samples
+ * whose stack is (or becomes) empty. *MATCHED (may be NULL) gets the
+ * PF_MATCHED_* bits. PF_EINVAL on a bad regexp or tag filter. */
+PF_API int pf_profile_filter(pf_profile **out, unsigned *matched,
+                             const pf_profile *p, const pf_filter_opts *opts);
+
+/* Value formatting as pprof's measurement package does it. */
+/* Scale VALUE from unit FROM to unit TO ("minimum"/"auto" pick the
+ * largest unit keeping the value >= 1); *UNIT_OUT gets the unit name
+ * to print (static, "" for plain counts). */
+PF_API double pf_unit_scale(int64_t value, const char *from, const char *to,
+                            const char **unit_out);
+/* "1.27s", "4MB", "0.39MB", "0", "6": %.2f without a ".00" tail. */
+PF_API void pf_unit_label(char *buf, size_t size, int64_t value,
+                          const char *from, const char *to);
+/* "63.50%", "  100%", "  0.5%": at least two significant digits. */
+PF_API void pf_unit_percentage(char *buf, size_t size, int64_t value,
+                               int64_t total);
+
+typedef enum pf_report_kind {
+    PF_REPORT_TOP = 0,        /* pprof -top (-text) */
+    PF_REPORT_TRACES,         /* pprof -traces */
+    PF_REPORT_TREE,           /* pprof -tree */
+    PF_REPORT_PEEK,           /* pprof -peek=RE (symbol = RE) */
+    PF_REPORT_FOLDED          /* "root;...;leaf VALUE" per distinct stack */
+} pf_report_kind;
+
+typedef struct pf_report_opts {
+    unsigned version;
+    /* Sample value to report: as pprof -sample_index (name, "inuse_"
+     * stripped, or decimal index); NULL or "" = the default. */
+    const char *sample_index;
+    bool mean;                /* -mean: value / value[0] per node */
+    pf_filter_opts filter;
+    int nodecount;            /* -1 = default (top: all, tree: 80) */
+    double nodefraction;      /* < 0 = default 0.005 */
+    double edgefraction;      /* < 0 = default 0.001 */
+    bool cum_sort;            /* -cum */
+    const char *unit;         /* -unit; NULL = "minimum" */
+    const char *symbol;       /* peek: regexp on node names */
+    bool relative;            /* -relative_percentages */
+    bool hide_file_line;      /* omit the "File:" / "Build ID:" lines */
+    /* If not NULL, gets the PF_MATCHED_* bits of the filters (pprof
+     * warns "Focus expression matched no samples" and so on). */
+    unsigned *matched;
+} pf_report_opts;
+#define PF_REPORT_OPTS_VERSION 1
+#define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
+                              PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
+                              NULL, NULL, false, false, NULL }
+
+/* Write report KIND of P to W in pprof's own text layout. P is not
+ * modified. PF_ENOTFOUND for an unknown sample index or (peek) a
+ * symbol regexp that matches nothing; PF_EINVAL for bad options. */
+PF_API int pf_report_write(const pf_profile *p, pf_writer w,
+                           pf_report_kind kind, const pf_report_opts *opts);
+
+/* The top report as data, for machine-readable output. */
+typedef struct pf_top_row {
+    const char *name;         /* node name as printed by -top */
+    const char *inline_label; /* "", "(inline)" or "(partial-inline)" */
+    int64_t flat, cum;        /* in the sample unit */
+} pf_top_row;
+
+typedef struct pf_top {
+    const char *sample_type;  /* e.g. "cpu", "inuse_space" */
+    const char *sample_unit;  /* e.g. "nanoseconds" */
+    const char *output_unit;  /* unit pprof scales the text to */
+    int64_t total;            /* report total (sum of |value|) */
+    int64_t shown_flat;       /* sum of flat over the rows */
+    size_t dropped_nodes;     /* below nodefraction */
+    int64_t dropped_cutoff;   /* their cum is <= this */
+    size_t nodes_before_count;/* rows before -nodecount applied */
+    size_t nrows;
+    pf_top_row *rows;
+    size_t nlabels;           /* header lines as -top prints them */
+    const char **labels;
+} pf_top;
+
+/* Compute the top report. *OUT is the caller's (pf_top_free). */
+PF_API int pf_report_top(pf_top **out, const pf_profile *p,
+                         const pf_report_opts *opts);
+PF_API void pf_top_free(pf_top *t);               /* NULL is a no-op */
+/* Write T as JSON (schema in docs/TOOLS-pproftop.md). */
+PF_API int pf_top_write_json(const pf_top *t, pf_writer w);
+/* Write T as CSV: a header line, then one line per row. */
+PF_API int pf_top_write_csv(const pf_top *t, pf_writer w);
 
 
 /* ------------------------------------------------------------------ */

@@ -2,7 +2,7 @@
 # Install what building and testing need on Debian, if anything is
 # missing (as root: apt-get; otherwise print the command to run).
 set -eu
-pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
+pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
 libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go
 libgoogle-perftools-dev llvm time"
 missing=
