@@ -17,5 +17,6 @@ $(O)/bench/merge/%: $(O)/bench/merge/obj/%.o $(STATIC_LIB)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
 
 merge-bench-tools: $(MERGE_BENCH_BINS)
+bench: merge-bench-tools
 
 .PHONY: merge-bench-tools

@@ -20,7 +20,8 @@ PPROF=$(go env GOTOOLDIR)/pprof
 export TZ=UTC LC_ALL=C
 
 [ -x /usr/bin/time ] || { echo "bench/merge: needs /usr/bin/time (Debian: time)" >&2; exit 1; }
-[ -x "$GEN" ] || { echo "bench/merge: build $GEN first: make merge-bench-tools" >&2; exit 1; }
+[ -x "$GEN" ] || make --no-print-directory -s "$GEN" >/dev/null ||
+    { echo "bench/merge: cannot build $GEN (make merge-bench-tools)" >&2; exit 1; }
 [ -x "$PPROF" ] || { echo "bench/merge: no pprof in $(go env GOTOOLDIR)" >&2; exit 1; }
 
 # gen DIR ARGS...: cached generation (remade when the arguments change).
