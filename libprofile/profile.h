@@ -341,7 +341,121 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
 /* ------------------------------------------------------------------ */
 /* Merge and diff (merge.c, diff.c)                                    */
 
-/* (merge/diff API: added by the merge change) */
+/*
+ * Merging follows the reference (pprof's profile.Merge; FORMATS.md 5):
+ *
+ *  - Inputs must have equal period types and equal sample type lists
+ *    (type and unit at every index). Otherwise PF_EINCOMPAT, with
+ *    detail such as "sample types differ: [samples/count cpu/nanoseconds]
+ *    vs [contentions/count delay/nanoseconds]" or "period types differ:
+ *    cpu/nanoseconds vs space/bytes". pf_merge_opts.common_types first
+ *    reduces every input to the sample types they all share.
+ *  - Header: sample types, period type, drop/keep frames and doc_url
+ *    come from the first input; period is the maximum (a 0 is replaced
+ *    by the next value); durations add up; time is the reference's
+ *    rule, in input order: t = 0, then t = in whenever t == 0 or in < t
+ *    (the earliest non-zero time, except that a later input with time 0
+ *    resets it: documented reference behaviour); comments are the union
+ *    in first-seen order; default_sample_type is the first non-empty.
+ *  - Mappings are keyed by (size rounded up to 4 KiB, file offset,
+ *    build id or else file name); a mapping matched at another start
+ *    address shifts its locations' addresses by the difference (ASLR).
+ *    The first mapping of the first input with mappings comes first.
+ *    Functions are keyed by (name, system name, file, start line);
+ *    locations by (address relative to the mapping start, mapping,
+ *    is_folded, lines). Ids are renumbered 1..n in first-seen order and
+ *    only entities referenced by a kept sample are kept.
+ *  - Samples whose values are all 0 are skipped. Samples with the same
+ *    locations and labels (string labels: key -> value list; numeric:
+ *    key -> (value, unit) list; label order across keys is irrelevant)
+ *    are combined by adding values. If a combined sample sums to all
+ *    zeros, the result is compacted (merged alone once more), which
+ *    drops it and every entity only it referenced.
+ *
+ * Results are new profiles; inputs are neither modified nor retained.
+ * Merging one profile compacts it (pprof's Compact).
+ */
+typedef struct pf_merge_opts {
+    unsigned version;
+    /* Keep only the sample types (matched by type name) present in every
+     * input, in the order of the first input; an input that had to be
+     * changed gets default_sample_type = its own if kept, else the first
+     * common type (upstream pprof's CompatibilizeSampleTypes). No common
+     * type at all is PF_EINCOMPAT. Units must still agree. */
+    bool common_types;
+} pf_merge_opts;
+#define PF_MERGE_OPTS_VERSION 1
+#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false }
+
+/* A streaming merger: add inputs one at a time and free each after
+ * adding it; memory grows with the distinct samples, locations,
+ * functions and mappings of the result, not with the number of inputs.
+ * OPTS may be NULL (defaults). */
+typedef struct pf_merger pf_merger;
+PF_API int pf_merger_new(pf_merger **out, const pf_merge_opts *opts);
+/* Merge P into M (P is only read during the call). After PF_EINCOMPAT
+ * M is unchanged and more inputs may still be added; after any other
+ * failure (PF_ENOMEM, PF_ETOOBIG) M can only be freed. */
+PF_API int pf_merger_add(pf_merger *m, const pf_profile *p);
+/* Number of inputs added so far. */
+PF_API size_t pf_merger_count(const pf_merger *m);
+/* The merged profile (caller's, pf_profile_free). M is left empty but
+ * must still be freed. PF_EINVAL if no input was added ("no profiles to
+ * merge"). */
+PF_API int pf_merger_finish(pf_profile **out, pf_merger *m);
+PF_API void pf_merger_free(pf_merger *m);              /* NULL is a no-op */
+
+/* Merge PROFILES[0..N) in one call. On PF_EINCOMPAT the detail starts
+ * with "profile I: " (0-based index of the offending input). */
+PF_API int pf_profile_merge(pf_profile **out, const pf_profile *const *profiles,
+                            size_t n, const pf_merge_opts *opts);
+
+/* Scale P in place, value i of every sample by RATIOS[i] (N must equal
+ * the number of sample types), rounding half away from zero like Go's
+ * math.Round; values out of int64 range saturate. Reference ScaleN
+ * rules: all ratios 1 is a no-op; otherwise a sample is removed unless
+ * some column with ratio != 1 is non-zero after scaling. */
+PF_API int pf_profile_scale(pf_profile *p, const double *ratios, size_t n);
+
+/* Diff modes, named after the pprof flags. */
+typedef enum pf_diff_mode {
+    /* -diff_base: base samples get the string label pprof::base=true,
+     * are negated and merged with the new profile; they never combine
+     * with new samples, and reports take percentages against the base. */
+    PF_DIFF_MODE_DIFF_BASE = 0,
+    /* -base: base negated and merged: identical stacks cancel, negative
+     * values mean "less than in base". */
+    PF_DIFF_MODE_BASE = 1
+} pf_diff_mode;
+#define PF_DIFF_BASE_LABEL "pprof::base"
+
+typedef struct pf_diff_opts {
+    unsigned version;
+    pf_diff_mode mode;
+    /* -normalize: first scale the NEW profile, per sample type, by
+     * sum(base)/sum(new) (0 when sum(new) is 0), as the reference does. */
+    bool normalize;
+    /* Reduce both profiles to their common sample types first. */
+    bool common_types;
+} pf_diff_opts;
+#define PF_DIFF_OPTS_VERSION 1
+#define PF_DIFF_OPTS_INIT { PF_DIFF_OPTS_VERSION, PF_DIFF_MODE_DIFF_BASE, \
+                            false, false }
+
+/* The profile that `pprof -diff_base=BASE NEW` (or -base) reports on:
+ * merge of [NEW (normalized if asked), BASE labelled (diff_base mode)
+ * and scaled by -1], so that header fields combine as in merge with NEW
+ * first. OPTS may be NULL (defaults). Incompatible profiles give
+ * PF_EINCOMPAT ("sample types differ: ..."). */
+PF_API int pf_profile_diff(pf_profile **out, const pf_profile *base,
+                           const pf_profile *cur, const pf_diff_opts *opts);
+
+/* The per-sample-type factors -normalize applies to CUR: RATIOS[i] =
+ * sum(base)/sum(cur) of value i (0 if sum(cur) is 0). N must equal the
+ * number of sample types of both (compatible) profiles. */
+PF_API int pf_profile_normalize_ratios(double *ratios, size_t n,
+                                       const pf_profile *base,
+                                       const pf_profile *cur);
 
 
 /* ------------------------------------------------------------------ */
@@ -515,7 +629,108 @@ PF_API int pf_top_write_csv(const pf_top *t, pf_writer w);
 /* ------------------------------------------------------------------ */
 /* Symbolization (symbolize.c)                                         */
 
-/* (symbolizer API: added by the symbolization change) */
+/*
+ * Offline symbolization of ELF binaries with elfutils (libdw/libdwfl).
+ * This is the one part of the library that opens files: it reads the
+ * ELF binaries and debug files named by the profile's mappings (and by
+ * OPTS), read-only. It still never prints: per-mapping diagnostics go
+ * into a pf_symbolize_report the caller prints as it likes.
+ *
+ * Lookup order for a mapping's file (docs/SYMBOLIZE.md has the detail):
+ *   1. opts->binaries whose GNU build id equals the mapping's, else whose
+ *      base name equals the mapping file's base name; for the main
+ *      mapping (index 0) with no file name, the first unmatched binary;
+ *   2. each directory D of opts->search_path (':'-separated, like
+ *      PPROF_BINARY_PATH): D/BUILDID/BASENAME, D/BASENAME, D/FILE;
+ *   3. the mapping's file name itself;
+ *   4. DEBUGDIR/.build-id/xx/rest.debug by the mapping's build id.
+ * A candidate whose build id differs from the mapping's is rejected
+ * (never symbolized with wrong names). DWARF may come from the file or
+ * a separate debug file (build id under DEBUGDIR/.build-id, or
+ * .gnu_debuglink); without DWARF the ELF symbol table is used.
+ */
+typedef enum pf_demangle {
+    PF_DEMANGLE_SIMPLE = 0, /* pprof's default: no parameters/templates */
+    PF_DEMANGLE_FULL,       /* the whole demangled signature */
+    PF_DEMANGLE_NONE        /* keep mangled names */
+} pf_demangle;
+
+typedef struct pf_symbolize_opts {
+    unsigned version;
+    const char *const *binaries; /* NBINARIES paths (--binary) */
+    size_t nbinaries;
+    const char *search_path;     /* ':'-separated directories or NULL */
+    const char *debug_dir;       /* NULL = "/usr/lib/debug"; "" = none */
+    bool force;                  /* re-symbolize locations that have lines */
+    pf_demangle demangle;
+} pf_symbolize_opts;
+#define PF_SYMBOLIZE_OPTS_VERSION 1
+#define PF_SYMBOLIZE_OPTS_INIT                                             \
+    { PF_SYMBOLIZE_OPTS_VERSION, NULL, 0, NULL, NULL, false,              \
+      PF_DEMANGLE_SIMPLE }
+
+/* What happened to one mapping. */
+typedef enum pf_sym_status {
+    PF_SYM_OK = 0,          /* file used; see nresolved for coverage */
+    PF_SYM_NOTHING_TO_DO,   /* no location of it needs symbols */
+    PF_SYM_PSEUDO,          /* [vdso], [vsyscall], [heap], /dev/dri/...:
+                               nothing to read, by design */
+    PF_SYM_NO_FILE,         /* mapping has no file name and no binary */
+    PF_SYM_MISSING,         /* no candidate file exists */
+    PF_SYM_NOT_ELF,         /* the file is not an ELF file */
+    PF_SYM_BAD_ELF,         /* unreadable or corrupt ELF */
+    PF_SYM_BUILD_ID_MISMATCH, /* only files with another build id */
+    PF_SYM_NO_SYMBOLS       /* no DWARF and no symbol covers any address */
+} pf_sym_status;
+
+PF_API const char *pf_sym_status_name(pf_sym_status s);
+
+typedef struct pf_symbolize_mapping_report {
+    uint32_t mapping;       /* index in the profile */
+    pf_sym_status status;
+    bool failed;            /* counts as failure (see pf_symbolize_report) */
+    bool system_lib;        /* file lives in a system library directory */
+    bool dwarf;             /* DWARF was found and used */
+    bool symtab;            /* an ELF symbol table was used */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t naddresses;      /* distinct addresses among them */
+    size_t nresolved;       /* locations that got at least a function */
+    size_t nsymtab_only;    /* ...of which from the symbol table only */
+    char *file;             /* ELF file used or rejected, NULL if none */
+    char *debug_file;       /* separate debug file used, NULL if none */
+    char detail[200];       /* why not (fully) symbolized, "" if nothing */
+} pf_symbolize_mapping_report;
+
+/* Per-mapping diagnostics of pf_profile_symbolize, owned by the caller
+ * (pf_symbolize_report_release). A mapping is a failure when it has
+ * locations to symbolize and status is NO_FILE, MISSING, NOT_ELF,
+ * BAD_ELF, BUILD_ID_MISMATCH or NO_SYMBOLS, except for system libraries
+ * (files under /lib*, /usr/lib*) where a missing or stripped file only
+ * leaves those frames unsymbolized, as pprof does. PSEUDO mappings are
+ * never failures. Individual addresses that no symbol covers (PLT
+ * stubs, _start without symbols) are counted, never failures. */
+typedef struct pf_symbolize_report {
+    pf_symbolize_mapping_report *mappings; /* one per profile mapping */
+    size_t nmappings;
+    size_t nfailed;         /* mappings with failed set */
+    size_t nunmapped;       /* locations with no mapping (left alone) */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t nresolved;       /* ...that got at least a function */
+} pf_symbolize_report;
+#define PF_SYMBOLIZE_REPORT_INIT { NULL, 0, 0, 0, 0, 0 }
+PF_API void pf_symbolize_report_release(pf_symbolize_report *rep);
+
+/* Symbolize every location of P through its mapping, in place: each
+ * location gets lines in profile.proto order (line[0] innermost inlined
+ * function, last line the physical function), functions get demangled
+ * names with the linkage name as system_name, and mapping has_* flags
+ * are set for what was obtained. Locations that already have lines are
+ * left alone unless opts->force. OPTS may be NULL; REP may be NULL, else
+ * it is filled (release it even after a failure). Returns PF_OK even
+ * when mappings could not be symbolized (that is in REP); an error
+ * (PF_ENOMEM, PF_EINVAL) leaves P valid but possibly half-symbolized. */
+PF_API int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
+                                pf_symbolize_report *rep);
 
 
 #ifdef __cplusplus

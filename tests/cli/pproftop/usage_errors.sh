@@ -7,7 +7,7 @@ expect_rc 2
 run "$BIN/pproftop" -nosuchflag "$f"
 expect_rc 2
 grep -q 'flag provided but not defined: -nosuchflag' "$WORK/err" || die "message"
-run "$BIN/pproftop" "$f" -focus
+run "$BIN/pproftop" -focus
 expect_rc 2
 run "$BIN/pproftop" -traces -tree "$f"
 expect_rc 2
