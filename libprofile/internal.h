@@ -211,21 +211,22 @@ void pf__profile_invalidate_sets(pf_profile *p);
 static inline const pf_line *pf__loc_lines(const pf_profile *p,
                                            const pf_location *l)
 {
-    return p->lines + l->line_off;
+    /* No arithmetic on a NULL vector (UB even with offset 0). */
+    return p->lines ? p->lines + l->line_off : NULL;
 }
 static inline const uint32_t *pf__sample_locs(const pf_profile *p,
                                               const pf_sample *s)
 {
-    return p->stack + s->loc_off;
+    return p->stack ? p->stack + s->loc_off : NULL;
 }
 static inline const int64_t *pf__sample_vals(const pf_profile *p, size_t i)
 {
-    return p->values + i * p->nsample_types;
+    return p->values ? p->values + i * p->nsample_types : NULL;
 }
 static inline const pf_label *pf__sample_labels(const pf_profile *p,
                                                 const pf_sample *s)
 {
-    return p->labels + s->label_off;
+    return p->labels ? p->labels + s->label_off : NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -56,19 +56,18 @@ static void *load_input(void *arg)
 {
     load_job *j = arg;
     const char *name = strcmp(j->path, "-") == 0 ? "<stdin>" : j->path;
-    unsigned char *buf;
-    size_t len;
+    tool_file in;
     char msg[256];
     int err;
 
     j->p = NULL;
     j->msg[0] = '\0';
-    if (tool_read_file(j->path, &buf, &len, msg, sizeof(msg)) < 0) {
+    if (tool_read_file(&in, j->path, msg, sizeof(msg)) < 0) {
         snprintf(j->msg, sizeof(j->msg), "%s: %s", name, msg);
         return NULL;
     }
-    err = pf_profile_read(&j->p, NULL, buf, len, j->opts);
-    free(buf);
+    err = pf_profile_read(&j->p, NULL, in.data, in.len, j->opts);
+    tool_file_release(&in);
     if (err < 0)
         snprintf(j->msg, sizeof(j->msg), "%s: %s", name,
                  pf_error_last()[0] ? pf_error_last() : pf_strerror(err));
