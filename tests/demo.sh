@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# `make demo`: convert a bundled profile and print a summary of it.
+# `make demo`: the main job on a bundled example. A gperftools CPU
+# profile of a C program (testdata/corpus/c_cpu.prof) is converted to
+# profile.proto, symbolized against its binary, and summarized.
 set -eu
 cd "$(dirname "$0")/.."
 O=${O:-build}
+B="$O/bin"
 out="$O/demo"
+c=testdata/corpus
 mkdir -p "$out"
-in=testdata/corpus/go_cpu.pb.gz
-echo "== pprofconv $in $out/go_cpu.pb.gz"
-"$O/bin/pprofconv" "$in" "$out/go_cpu.pb.gz"
-ls -l "$out/go_cpu.pb.gz"
-if [ -x "$O/bin/pproftop" ]; then
-    echo "== pproftop -nodecount=10 $out/go_cpu.pb.gz"
-    "$O/bin/pproftop" -nodecount=10 "$out/go_cpu.pb.gz"
-else
-    echo "== pprofconv --format=raw $out/go_cpu.pb.gz - (first lines)"
-    "$O/bin/pprofconv" --format=raw "$out/go_cpu.pb.gz" - | head -20
-fi
+run() { echo "\$ $*"; "$@"; }
+run "$B/pprofconv" $c/c_cpu.prof "$out/c_cpu.pb.gz"
+run "$B/pprofsym" --binary $c/c_workload "$out/c_cpu.pb.gz" "$out/c_cpu.sym.pb.gz"
+run "$B/pproftop" -nodecount=8 "$out/c_cpu.sym.pb.gz"
+echo
+run "$B/pproftop" -traces "$out/c_cpu.sym.pb.gz" | head -24
