@@ -205,6 +205,11 @@ int pf__sample_append(pf_profile *p, const uint32_t *locs, size_t nloc,
 /* Intern a string known to be interned in another profile (fast path
  * for copying between profiles). */
 const char *pf__reintern(pf_profile *dst, const char *s);
+/* The function key of the builder and of merge (the reference's:
+ * name, system_name, filename, start_line; strings of CTX, a
+ * pf_profile, compared by pointer). */
+uint64_t pf__function_hash(const pf_function *f);
+bool pf__function_eq(const void *ctx, uint32_t idx, const void *key);
 /* Drop the builder's de-duplication indexes (after bulk edits). */
 void pf__profile_invalidate_sets(pf_profile *p);
 

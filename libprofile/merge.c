@@ -202,24 +202,6 @@ static int map_mapping(pf_merger *m, const pf_profile *src, uint32_t si)
 /* ------------------------------------------------------------------ */
 /* Functions                                                           */
 
-static uint64_t function_hash(const pf_function *f)
-{
-    uint64_t h = pf__hash_mix(12, (uint64_t)f->start_line);
-
-    h = hash_ptr(h, f->name);
-    h = hash_ptr(h, f->system_name);
-    return hash_ptr(h, f->filename);
-}
-
-static bool function_eq(const void *ctx, uint32_t idx, const void *key)
-{
-    const pf_function *a = &((const pf_profile *)ctx)->functions[idx];
-    const pf_function *b = key;
-
-    return a->name == b->name && a->system_name == b->system_name &&
-           a->filename == b->filename && a->start_line == b->start_line;
-}
-
 static int map_function(pf_merger *m, const pf_profile *src, uint32_t si)
 {
     const pf_function *sf = &src->functions[si];
@@ -233,8 +215,8 @@ static int map_function(pf_merger *m, const pf_profile *src, uint32_t si)
     PF_TRY(remap_str_into(m, &nf.name, sf->name));
     PF_TRY(remap_str_into(m, &nf.system_name, sf->system_name));
     PF_TRY(remap_str_into(m, &nf.filename, sf->filename));
-    h = function_hash(&nf);
-    hit = pf__idxset_find(&m->function_set, h, function_eq, m->dst, &nf);
+    h = pf__function_hash(&nf);
+    hit = pf__idxset_find(&m->function_set, h, pf__function_eq, m->dst, &nf);
     if (hit == PF_NONE) {
         nf.id = m->dst->nfunctions + 1;
         PF_TRY(pf__function_append(m->dst, &hit, &nf));

@@ -574,10 +574,8 @@ int main(int argc, char **argv)
             quiet = true;
             break;
         case OPT_MAX_INFLATED:
-            dopts.max_inflated = strtoull(optarg, &end, 10);
-            if (*end || dopts.max_inflated == 0)
-                tool_usage_error("--max-inflated wants a positive byte "
-                                 "count, not '%s'", optarg);
+            dopts.max_inflated = tool_parse_byte_count("--max-inflated",
+                                                       optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);

@@ -112,7 +112,6 @@ int main(int argc, char **argv)
     pf_merger *m = NULL;
     pf_profile *merged = NULL;
     int c, i, err, nstdin = 0;
-    char *end;
 
     tool_init(argv[0]);
     while ((c = getopt_long(argc, argv, "o:f:l:chV", longopts, NULL)) != -1) {
@@ -127,18 +126,14 @@ int main(int argc, char **argv)
                                  "debug2, folded or raw)", optarg);
             break;
         case 'l':
-            eopts.level = (int)strtol(optarg, &end, 10);
-            if (*end || eopts.level < 1 || eopts.level > 9)
-                tool_usage_error("--level wants 1 to 9, not '%s'", optarg);
+            eopts.level = tool_parse_gzip_level("--level", optarg);
             break;
         case 'c':
             mopts.common_types = true;
             break;
         case 'M':
-            dopts.max_inflated = strtoull(optarg, &end, 10);
-            if (*end || dopts.max_inflated == 0)
-                tool_usage_error("--max-inflated wants a positive byte "
-                                 "count, not '%s'", optarg);
+            dopts.max_inflated = tool_parse_byte_count("--max-inflated",
+                                                       optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);

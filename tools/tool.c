@@ -190,6 +190,28 @@ void tool_file_release(tool_file *f)
     memset(f, 0, sizeof(*f));
 }
 
+int tool_parse_gzip_level(const char *opt, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*end || end == arg || v < 1 || v > 9)
+        tool_usage_error("%s wants 1 to 9, not '%s'", opt, arg);
+    return (int)v;
+}
+
+uint64_t tool_parse_byte_count(const char *opt, const char *arg)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (*end || end == arg || v == 0 || errno || arg[0] == '-')
+        tool_usage_error("%s wants a positive byte count, not '%s'", opt, arg);
+    return v;
+}
+
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
                               const pf_decode_opts *opts)
 {

@@ -49,6 +49,11 @@ typedef struct tool_file {
 int tool_read_file(tool_file *f, const char *path, char *errmsg,
                    size_t errlen);
 void tool_file_release(tool_file *f);
+/* Option values shared by several tools; a bad value is a usage error
+ * (exit 2) naming OPT. */
+int tool_parse_gzip_level(const char *opt, const char *arg);
+uint64_t tool_parse_byte_count(const char *opt, const char *arg);
+
 /* Read and parse any supported format; dies (exit DIE_CODE) with
  * "NAME: PATH: detail" on failure. */
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
