@@ -94,10 +94,13 @@ $(O)/libprofile/%.o: libprofile/%.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
+# libprofile.deps: what a program linking the static library needs after
+# it, for scripts (benchmarks) that build against the build tree.
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+	@echo '$(DEP_LIBS)' > $(O)/lib/libprofile.deps
 
 $(SHARED_LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -21,8 +21,7 @@ mkdir -p "$DIR/nobin"
 export PPROF_BINARY_PATH="$DIR/nobin" TZ=UTC
 # Parse-only helper (pf_profile_read on a buffer, no I/O, no encode).
 cc -O2 -std=c11 -D_GNU_SOURCE -Ilibprofile bench/legacy/parse_only.c \
-    "$O/lib/libprofile.a" $(pkg-config --libs libprotobuf-c zlib libdw \
-    2>/dev/null || echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread \
+    "$O/lib/libprofile.a" $(cat "$O/lib/libprofile.deps") \
     -o "$DIR/parse_only"
 [ -s "$DIR/heap100.txt" ] || python3 bench/legacy/gen.py heap "$DIR/heap100.txt" 100
 [ -s "$DIR/cpu50.prof" ] || python3 bench/legacy/gen.py cpu "$DIR/cpu50.prof" 50
