@@ -290,6 +290,24 @@ int pf__cap_builder_sample(pf_cap_builder *b, const uintptr_t *pcs, int n,
     return pf_profile_add_sample(b->p, b->tmp, (size_t)n, values, lab, nlab);
 }
 
+int pf__cap_builder_sample_num(pf_cap_builder *b, const uintptr_t *pcs,
+                               int n, const int64_t *values, const char *key,
+                               int64_t num)
+{
+    pf_label lab = { key, "", num, "" };
+    int err;
+
+    if (n < 0)
+        n = 0;
+    if (PF_VEC_RESERVE(b->tmp, b->tmp_cap, (size_t)n + 1) < 0)
+        return pf__error_oom();
+    for (int i = 0; i < n; i++)
+        if ((err = location(b, pcs[i] - 1, &b->tmp[i])) < 0)
+            return err;
+    return pf_profile_add_sample(b->p, b->tmp, (size_t)n, values,
+                                 num ? &lab : NULL, num ? 1 : 0);
+}
+
 int pf__cap_builder_synthetic(pf_cap_builder *b, const char *fn,
                               const int64_t *values)
 {

@@ -72,11 +72,26 @@ int pf__cap_builder_sample(pf_cap_builder *b, const uintptr_t *pcs, int n,
 /* Sample with one synthetic frame named FN (lost samples and the like). */
 int pf__cap_builder_synthetic(pf_cap_builder *b, const char *fn,
                               const int64_t *values);
+/* The same with one numeric label KEY=NUM (no unit) when NUM != 0. */
+int pf__cap_builder_sample_num(pf_cap_builder *b, const uintptr_t *pcs,
+                               int n, const int64_t *values, const char *key,
+                               int64_t num);
 /* Symbolize (when the symbolizer is available) and hand over. */
 int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out);
 
 /* Hex GNU build id of the ELF file PATH into BUF ("" if none). */
 void pf__cap_build_id(const char *path, char *buf, size_t size);
+
+/* A count profile NAME/count (threads, threadcreate, custom) from raw
+ * stacks: identical (stack, labels) grouped, groups by count
+ * descending. Sorts S. */
+typedef struct pf_cap_cstack {
+    const uintptr_t *pcs;
+    int depth;
+    const pf_labelset *labels;
+} pf_cap_cstack;
+int pf__cap_count_profile(pf_profile **out, const char *name,
+                          pf_cap_cstack *s, size_t n, bool leaf_exact);
 
 /* ------------------------------------------------------------------ */
 /* Threads (control.c) */

@@ -68,7 +68,7 @@ void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc)
         int i = atomic_fetch_add(&d->next, 1);
         if (i < d->cap) {
             pf_cap_dumprec *r = &d->rec[i];
-            r->depth = pf__cap_unwind_uc_sig(uc, r->pcs, PF_CAP_MAX_DEPTH);
+            r->depth = pf__cap_unwind_scan_sig(uc, r->pcs, PF_CAP_MAX_DEPTH);
             r->labels = pf__cap_tls_sigvar.labels;
             r->tid = pf__cap_tls_sigvar.tid;
         }

@@ -49,6 +49,11 @@ extern const pf_cap_ranges *_Atomic pf__cap_ranges_sigvar;
 /* Walk the frame-pointer chain of the context UC (a ucontext_t *):
  * PCS[0] = interrupted PC, then return addresses. Returns the depth. */
 int pf__cap_unwind_uc_sig(const void *uc, uintptr_t *pcs, int max);
+/* For thread dumps, where the thread usually sits in a libc call
+ * without frame pointers: scan the stack from SP for return addresses
+ * (words just after a call instruction) until one sits in a frame
+ * record whose chain can be followed. May report stale addresses. */
+int pf__cap_unwind_scan_sig(const void *uc, uintptr_t *pcs, int max);
 /* Walk from frame pointer FP (normal context or signal): return
  * addresses only, skipping the first SKIP. SP bounds the walk below. */
 int pf__cap_unwind_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,

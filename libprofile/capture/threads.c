@@ -58,11 +58,7 @@ size_t pf__cap_threadcreate_count(void)
 
 /* A count profile NAME/count from raw stacks, grouping identical
  * (stack, labels) and ordering groups by count, descending. */
-typedef struct cstack {
-    const uintptr_t *pcs;
-    int depth;
-    const pf_labelset *labels;
-} cstack;
+typedef pf_cap_cstack cstack;
 
 static int cmp_cstack(const void *a, const void *b)
 {
@@ -92,8 +88,6 @@ static int cmp_group(const void *a, const void *b)
     return x->first < y->first ? -1 : x->first > y->first;
 }
 
-int pf__cap_count_profile(pf_profile **out, const char *name, cstack *s,
-                          size_t n, bool leaf_exact);
 int pf__cap_count_profile(pf_profile **out, const char *name, cstack *s,
                           size_t n, bool leaf_exact)
 {

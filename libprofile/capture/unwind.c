@@ -107,6 +107,8 @@ static bool leaf_ret_sig(uintptr_t pc, uintptr_t sp, uintptr_t top,
 #endif
 }
 
+static bool is_ret_sig(uintptr_t v);
+
 __attribute__((no_sanitize("address")))
 static int walk_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int n,
                     int max, int skip, uintptr_t dup)
@@ -171,6 +173,68 @@ int pf__cap_unwind_uc_sig(const void *ucv, uintptr_t *pcs, int max)
         }
     }
     return walk_sig(fp, sp, pcs, 1, max, 0, 0);
+}
+
+/* Does V look like a return address: readable code just after a call
+ * instruction (e8 rel32, ff 15 disp32, or ff /2 through a register)? */
+__attribute__((no_sanitize("address")))
+static bool is_ret_sig(uintptr_t v)
+{
+#if defined(__x86_64__)
+    const unsigned char *c;
+
+    if (v < 4096 || !readable_sig(v - 6, 6))
+        return false;
+    c = (const unsigned char *)v;
+    if (c[-5] == 0xe8)
+        return true;
+    if (c[-6] == 0xff && c[-5] == 0x15)
+        return true;
+    if (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0)
+        return true;
+    if (c[-3] == 0xff && (c[-2] & 0x38) == 0x10 && (c[-2] & 0xc0) == 0x40)
+        return true;
+    return false;
+#else
+    (void)v;
+    return false;
+#endif
+}
+
+int pf__cap_unwind_scan_sig(const void *ucv, uintptr_t *pcs, int max)
+{
+    const ucontext_t *uc = ucv;
+    uintptr_t sp, top, p, limit;
+    int n = 1;
+
+    if (max <= 0)
+        return 0;
+#if defined(__x86_64__)
+    pcs[0] = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#else
+    return pf__cap_unwind_uc_sig(ucv, pcs, max);
+#endif
+    top = stack_hi_sig(sp);
+    if (!top || (sp & 7))
+        return n;
+    limit = sp + 65536 < top ? sp + 65536 : top;
+    for (p = sp; p + 2 * sizeof(uintptr_t) <= limit && n < max; p += 8) {
+        uintptr_t v = *(const uintptr_t *)p, link;
+        if (!is_ret_sig(v))
+            continue;
+        pcs[n++] = v;
+        if (p < sp + 8)
+            continue;
+        /* A callee that pushed %rbp right after the call made a frame
+         * record at p-8: if its link starts a plausible chain, follow
+         * the chain from there. */
+        link = *(const uintptr_t *)(p - 8);
+        if (link > p && link <= top - 16 && !(link & 7) &&
+            is_ret_sig(*(const uintptr_t *)(link + 8)))
+            return walk_sig(link, p, pcs, n, max, 0, 0);
+    }
+    return n;
 }
 
 int pf__cap_unwind_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
