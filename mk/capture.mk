@@ -37,10 +37,15 @@ EXTRA_INSTALL += install -m 644 $(CAP_STATIC) $(DESTDIR)$(LIBDIR)/ && \
 
 $(CAP_OBJS): | $(O)/proto/profile.pb-c.h
 
+# The interposers run before the sanitizer runtime is initialised (ASan
+# allocates while it sets itself up): no instrumentation there.
+$(O)/libprofile/capture/mallocwrap.o $(O)/libprofile/capture/contention.o: \
+    CAP_EXTRA := $(if $(SANITIZE),-fno-sanitize=all)
+
 $(O)/libprofile/capture/%.o: libprofile/capture/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_EXTRA) -MMD -MP -c $< -o $@
 
 $(CAP_STATIC): $(CAP_OBJS)
 	@mkdir -p $(dir $@)

@@ -108,6 +108,10 @@ int pf__cap_threads_write_dump(pf_writer w);
 int pf__cap_heap_build(pf_profile **out, bool allocs);
 size_t pf__cap_heap_count(void);
 
+/* fork handlers: PHASE 0 prepare, 1 parent, 2 child */
+void pf__cap_heap_fork(int phase);
+void pf__cap_contention_fork(int phase);
+
 /* Contention (contention.c) */
 int pf__cap_contention_build(pf_profile **out, bool mutex);
 size_t pf__cap_contention_count(bool mutex);

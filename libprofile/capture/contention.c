@@ -394,6 +394,20 @@ PF_API int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 /* ------------------------------------------------------------------ */
 /* Control and profiles */
 
+void pf__cap_contention_fork(int phase)
+{
+    if (phase == 0) {
+        pf__cap_lock(&g_lock);
+        pf__cap_lock(&g_wlock);
+    } else if (phase == 1) {
+        pf__cap_unlock(&g_wlock);
+        pf__cap_unlock(&g_lock);
+    } else {
+        atomic_store(&g_wlock.v, 0);
+        atomic_store(&g_lock.v, 0);
+    }
+}
+
 int pf_capture_set_mutex_fraction(int rate)
 {
     if (rate < 0)

@@ -113,6 +113,7 @@ int pf__cap_ranges_refresh(void)
     int fd = -1, err = PF_OK;
     ssize_t k;
 
+    pf__cap_tls_sigvar.in_hook++;
     pf__cap_lock(&g_ranges_lock);
     buf = pf__malloc(bufcap);
     if (!buf) {
@@ -180,6 +181,7 @@ done:
     pf__free(buf);
     pf__free(rs);
     pf__cap_unlock(&g_ranges_lock);
+    pf__cap_tls_sigvar.in_hook--;
     return err;
 }
 
@@ -351,7 +353,21 @@ static void quiesce_and_disarm(void)
     wait_handlers();
 }
 
+static int cpu_start(pf_writer w);
+
+/* The profiler's own allocations and locks stay out of the heap and
+ * contention profiles (in_hook). */
 int pf_capture_cpu_start(pf_writer w)
+{
+    int err;
+
+    pf__cap_tls_sigvar.in_hook++;
+    err = cpu_start(w);
+    pf__cap_tls_sigvar.in_hook--;
+    return err;
+}
+
+static int cpu_start(pf_writer w)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     struct sigaction sa;
@@ -457,6 +473,7 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     int err;
 
     *out = NULL;
+    pf__cap_tls_sigvar.in_hook++;
     pf__cap_lock(&g_ctl);
     if (!g_running) {
         err = pf__error_set(PF_EINVAL, "cpu profiling is not running");
@@ -481,6 +498,7 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     t->e = NULL;
 done:
     pf__cap_unlock(&g_ctl);
+    pf__cap_tls_sigvar.in_hook--;
     return err;
 }
 
@@ -499,8 +517,10 @@ int pf_capture_cpu_stop(void)
 
     if ((err = cpu_stop(&p, &w)) < 0)
         return err;
+    pf__cap_tls_sigvar.in_hook++;
     err = pf_profile_encode(p, w, NULL);
     pf_profile_free(p);
+    pf__cap_tls_sigvar.in_hook--;
     return err;
 }
 

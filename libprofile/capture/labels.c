@@ -73,6 +73,7 @@ static int intern(const pf_labelset **out, pair *p, size_t n)
         *out = NULL;
         return PF_OK;
     }
+    pf__cap_tls_sigvar.in_hook++;
     pf__cap_lock(&g_lock);
     for (ls = g_bucket[h % NBUCKET]; ls; ls = ls->next) {
         size_t i;
@@ -107,6 +108,7 @@ static int intern(const pf_labelset **out, pair *p, size_t n)
     g_bucket[h % NBUCKET] = ls;
 done:
     pf__cap_unlock(&g_lock);
+    pf__cap_tls_sigvar.in_hook--;
     *out = err < 0 ? NULL : ls;
     return err;
 }

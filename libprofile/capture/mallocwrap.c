@@ -38,6 +38,10 @@ typedef void *(*realloc_fn)(void *, size_t);
 typedef void *(*memalign_fn)(size_t, size_t);
 typedef int (*posix_memalign_fn)(void **, size_t, size_t);
 
+/* Pull preload.o (constructor, fork handlers) into static links. */
+extern int pf__cap_preload_linked;
+int *pf__cap_preload_anchor = &pf__cap_preload_linked;
+
 static malloc_fn real_malloc, real_valloc, real_pvalloc;
 static free_fn real_free;
 static calloc_fn real_calloc;
@@ -137,9 +141,17 @@ static int64_t draw(tstate *t, long rate)
         return INT64_MAX;
     if (rate == 1)
         return 0;
-    if (!t->rng)
+    if (!t->rng) {
+        /* no libc call: this can run before a sanitizer runtime has
+         * initialised its interceptors (time() is one) */
+        static _Atomic uint64_t seq;
+        uint64_t x = atomic_fetch_add(&seq, 1) + 1;
+#if defined(__x86_64__)
+        x ^= __builtin_ia32_rdtsc();
+#endif
         t->rng = ((uint64_t)(uintptr_t)t * 0x9e3779b97f4a7c15ull) ^
-                 (uint64_t)time(NULL) ^ 0x2545f4914f6cdd1dull;
+                 (x * 0xbf58476d1ce4e5b9ull) ^ 0x2545f4914f6cdd1dull;
+    }
     /* xorshift64* */
     t->rng ^= t->rng >> 12;
     t->rng ^= t->rng << 25;
@@ -492,6 +504,18 @@ PF_API void *pvalloc(size_t n)
 
 /* ------------------------------------------------------------------ */
 /* Control */
+
+/* fork(): hold the lock across it so the child does not inherit it
+ * locked by a thread that no longer exists. */
+void pf__cap_heap_fork(int phase)
+{
+    if (phase == 0)
+        pf__cap_lock(&g_heap_lock);
+    else if (phase == 1)
+        pf__cap_unlock(&g_heap_lock);
+    else
+        atomic_store(&g_heap_lock.v, 0);
+}
 
 long pf_capture_heap_set_rate(long bytes)
 {

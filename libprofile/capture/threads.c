@@ -30,6 +30,7 @@ static size_t g_ntc, g_tc_cap;
 void pf__cap_threadcreate_record(const uintptr_t *pcs, int n);
 void pf__cap_threadcreate_record(const uintptr_t *pcs, int n)
 {
+    pf__cap_tls_sigvar.in_hook++;
     pf__cap_lock(&g_tc_lock);
     if (g_ntc == g_tc_cap) {
         size_t cap = g_tc_cap ? g_tc_cap * 2 : 64;
@@ -44,6 +45,7 @@ void pf__cap_threadcreate_record(const uintptr_t *pcs, int n)
     g_ntc++;
 done:
     pf__cap_unlock(&g_tc_lock);
+    pf__cap_tls_sigvar.in_hook--;
 }
 
 size_t pf__cap_threadcreate_count(void)
