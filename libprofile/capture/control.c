@@ -153,6 +153,8 @@ int pf__cap_ranges_refresh(void)
         if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
             perms[0] != 'r')
             continue;
+        /* data mappings may be unmapped after the snapshot; code only
+         * goes away with dlclose */
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             pf_cap_ranges *nr = pf__realloc(
@@ -166,6 +168,7 @@ int pf__cap_ranges_refresh(void)
         }
         rs->r[n].lo = lo;
         rs->r[n].hi = hi;
+        rs->r[n].exec = perms[2] == 'x';
         n++;
     }
     if (!rs)

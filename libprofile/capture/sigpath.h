@@ -36,6 +36,7 @@ extern __thread pf_cap_tls pf__cap_tls_sigvar PF_CAP_TLS;
  * bound the frame walk of threads whose stack is unknown. */
 typedef struct pf_cap_range {
     uintptr_t lo, hi;
+    uintptr_t exec;                /* mapped r-x: code, stays mapped */
 } pf_cap_range;
 typedef struct pf_cap_ranges {
     size_t n;

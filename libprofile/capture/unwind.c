@@ -43,7 +43,9 @@ static uintptr_t stack_hi_sig(uintptr_t sp)
     return 0;
 }
 
-/* Is [A, A+LEN) inside the readable-range snapshot? */
+/* Is [A, A+LEN) inside an executable mapping of the snapshot? Only
+ * code is trusted to still be mapped: data mappings (heap arenas,
+ * stacks of exited threads) come and go after the snapshot. */
 static bool readable_sig(uintptr_t a, size_t len)
 {
     const pf_cap_ranges *rs =
@@ -60,7 +62,7 @@ static bool readable_sig(uintptr_t a, size_t len)
         else if (a >= rs->r[mid].hi)
             lo = mid + 1;
         else
-            return a + len <= rs->r[mid].hi;
+            return rs->r[mid].exec && a + len <= rs->r[mid].hi;
     }
     return false;
 }

@@ -89,7 +89,16 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_alarm);
     setitimer(ITIMER_REAL, &it, NULL);
     kept_alloc();
-    pid = fork();
+    {
+        /* glibc's fork holds the malloc locks: the allocating handler
+         * must not interrupt it (deadlocks with or without a profiler) */
+        sigset_t ss, old;
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGALRM);
+        pthread_sigmask(SIG_BLOCK, &ss, &old);
+        pid = fork();
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     if (pid == 0) {
         child_only_work();
         exit(0);
