@@ -76,11 +76,15 @@ void pf__cap_thread_init_self(void)
     t->in_hook--;
 }
 
+/* Called from the interposers: no pf__cap_thread_init_self here, it
+ * calls pthread_getattr_np, which allocates while holding the thread's
+ * lock (an allocation inside pthread_getattr_np would deadlock on it).
+ * Threads get their bounds in our thread_start, the main thread in the
+ * constructor; others fall back to the mapping snapshot. */
 int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max)
 {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 
-    pf__cap_thread_init_self();
     return pf__cap_unwind_fp_sig(fp, sp, pcs, max, 0);
 }
 
@@ -601,6 +605,7 @@ PF_API int pthread_create(pthread_t *th, const pthread_attr_t *attr,
             return EAGAIN;
     }
     pthread_once(&g_key_once, make_key);
+    pf__cap_thread_init_self();
     n = pf__cap_stack_from((uintptr_t)__builtin_frame_address(0), pcs,
                            PF_CAP_MAX_DEPTH);
     a = malloc(sizeof(*a));

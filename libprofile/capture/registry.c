@@ -175,6 +175,7 @@ int pf_capture_profile_add(pf_capture_profile *p, const void *value, int skip)
                              "profile", p ? p->name : "(null)");
     if (skip < 0)
         skip = 0;
+    pf__cap_thread_init_self();
     n = pf__cap_stack_from((uintptr_t)__builtin_frame_address(0), pcs,
                            PF_CAP_MAX_DEPTH);
     if (skip >= n)

@@ -203,6 +203,7 @@ static bool is_ret_sig(uintptr_t v)
 #endif
 }
 
+__attribute__((no_sanitize("address")))
 int pf__cap_unwind_scan_sig(const void *ucv, uintptr_t *pcs, int max)
 {
     const ucontext_t *uc = ucv;
