@@ -26,7 +26,7 @@ BINDIR ?= $(PREFIX)/bin
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PROTOC_C ?= protoc-c
-DEPS := libprotobuf-c zlib libdw
+DEPS := libprotobuf-c zlib libdeflate libdw
 
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings \
@@ -35,7 +35,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) \
                -fno-strict-aliasing
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null || \
-              echo -lprotobuf-c -lz -ldw -lelf) -lm -lpthread
+              echo -lprotobuf-c -lz -ldeflate -ldw -lelf) -lm -lpthread
 LIB_CFLAGS := $(BASE_CFLAGS) $(DEP_CFLAGS) -fPIC -fvisibility=hidden \
               -DPF_BUILDING_LIBRARY -Ilibprofile -I$(O)/proto
 TOOL_CFLAGS := $(BASE_CFLAGS) -Ilibprofile -Itools
@@ -61,6 +61,12 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
 UNIT_COMMON := $(UNIT_COMMON_SRCS:%.c=$(O)/%.o)
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(filter-out fuzz_driver,$(FUZZ_SRCS:tests/fuzz/%.c=%))
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(O)/tests/fuzz/%)
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRCS:examples/%.c=$(O)/examples/%)
 
 STATIC_LIB := $(O)/lib/libprofile.a
 SHARED_LIB := $(O)/lib/libprofile.so.0
@@ -100,14 +106,13 @@ $(SHARED_LIB): $(LIB_OBJS)
 	    $(DEP_LIBS)
 	$(Q)ln -sf libprofile.so.0 $(O)/lib/libprofile.so
 
+# The pkg-config file is written from the current PREFIX/LIBDIR, both
+# into the build tree and again at install time.
+pc_text = prefix=$(PREFIX)\nlibdir=$(LIBDIR)\nincludedir=$(INCLUDEDIR)\n\nName: libprofile\nDescription: pprof profiles in C\nVersion: 0.1.0\nRequires.private: $(DEPS)\nLibs: -L$${libdir} -lprofile\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}/libprofile\n
+
 $(PC_FILE): Makefile
 	@mkdir -p $(dir $@)
-	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
-	    'includedir=$(INCLUDEDIR)' '' 'Name: libprofile' \
-	    'Description: pprof profiles in C: model, codecs, merge, diff, reports, symbolization' \
-	    'Version: 0.1.0' 'Requires.private: $(DEPS)' \
-	    'Libs: -L$${libdir} -lprofile' 'Libs.private: -lm -lpthread' \
-	    'Cflags: -I$${includedir}/libprofile' > $@
+	@printf '$(pc_text)' > $@
 
 $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
@@ -130,10 +135,39 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_COMMON) $(STATIC_LIB)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(STATIC_LIB) \
 	    $(TEST_LIBS) $(DEP_LIBS)
 
+# Examples use only the public header, like any program using the library.
+$(O)/examples/%: examples/%.c $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TOOL_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
+
+# Fuzz targets: replay binaries (fuzz_driver.c main) for `make check`,
+# libFuzzer binaries (clang) for `make fuzz`.
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TOOL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/fuzz_driver.o $(STATIC_LIB)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(DEP_LIBS)
+
+FUZZ_O := build-fuzz
+fuzz:
+	$(Q)$(MAKE) --no-print-directory O=$(FUZZ_O) CC=clang \
+	    SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	    $(FUZZ_O)/lib/libprofile.a
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	    echo "  FUZZ    $(FUZZ_O)/fuzz/$$t"; mkdir -p $(FUZZ_O)/fuzz; \
+	    clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilibprofile \
+	        tests/fuzz/$$t.c $(FUZZ_O)/lib/libprofile.a $(DEP_LIBS) \
+	        -o $(FUZZ_O)/fuzz/$$t || exit 1; done
+	@echo "run e.g.: $(FUZZ_O)/fuzz/fuzz_pprof_decode -max_total_time=60 testdata/fuzz/pprof_decode"
+
 # ---------------------------------------------------------------------
 # Tests
 
-tests: all $(UNIT_BINS) $(EXTRA_TESTS)
+tests: all $(UNIT_BINS) $(EXAMPLES) $(FUZZ_REPLAY) $(EXTRA_TESTS)
 
 check: tests
 	$(Q)O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
@@ -161,14 +195,14 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libprofile.so.0 $(DESTDIR)$(LIBDIR)/libprofile.so
 	install -m 644 libprofile/profile.h $(DESTDIR)$(INCLUDEDIR)/libprofile/
-	install -m 644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	printf '$(pc_text)' > $(DESTDIR)$(LIBDIR)/pkgconfig/libprofile.pc
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	$(EXTRA_INSTALL)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all tests check check-unit deps demo bench install clean
+.PHONY: all tests check check-unit deps demo bench install clean fuzz
 
 .SECONDARY:
 

@@ -4,8 +4,11 @@
  * Decoding never builds protobuf-c's whole Profile message (for a
  * profile of millions of samples its structs take several times the
  * input). We walk the top-level fields ourselves and hand each
- * sub-message (Sample, Location, ...) to protobuf-c's unpacker with a
- * scratch arena as allocator, reset after every message. The walk is
+ * sub-message (Location, Mapping, ...) to protobuf-c's unpacker with a
+ * scratch arena as allocator, reset after every message. Samples, which
+ * are nearly all of a large profile, have a hand-written parser for the
+ * plain case (sample_fast) that hands anything unusual back to
+ * protobuf-c, so both always agree (test_codec_perf). The walk is
  * done in passes, because references point forward as often as
  * backward (the string table comes last in every writer; Go interleaves
  * Functions with Samples):
@@ -16,17 +19,18 @@
  *   4. sample types and samples (they reference locations).
  *
  * Each pass only skips over the fields it does not want, which costs a
- * tag and a length per message. Errors name the byte offset of the
- * top-level field they were found in.
+ * tag and a length per message, and only within the byte range where
+ * pass 1 saw its messages (our writer and pprof's group each kind, so
+ * passes 2 and 3 then walk a few percent of the input). Errors name the
+ * byte offset of the top-level field they were found in.
  *
  * Encoding writes the top-level tags itself and packs each sub-message
- * with protobuf-c into a 1 MiB staging buffer that is flushed to the
- * deflate stream (or straight to the writer for raw output), so memory
- * stays flat whatever the profile size.
+ * with protobuf-c (Samples: by hand, the same bytes as protobuf-c's)
+ * into a 1 MiB staging buffer that is flushed to the
+ * gzip writer (gz.c: parallel gzip members) or straight to the writer
+ * for raw output, so memory stays flat whatever the profile size.
  */
 #include "internal.h"
-
-#include <zlib.h>
 
 #include "profile.pb-c.h"
 
@@ -62,7 +66,7 @@ typedef struct cur {
     const uint8_t *base, *p, *end;
 } cur;
 
-static int read_varint(cur *c, uint64_t *out)
+static int read_varint_slow(cur *c, uint64_t *out)
 {
     uint64_t v = 0;
     unsigned shift;
@@ -85,6 +89,26 @@ static int read_varint(cur *c, uint64_t *out)
     }
     return pf__error_set(PF_EFORMAT, "varint longer than 10 bytes at byte %zu",
                          off);
+}
+
+/* Tags and lengths are mostly one or two bytes: decide those inline. */
+static inline int read_varint(cur *c, uint64_t *out)
+{
+    const uint8_t *p = c->p;
+
+    if (c->end - p >= 2) {
+        if (p[0] < 0x80) {
+            *out = p[0];
+            c->p = p + 1;
+            return PF_OK;
+        }
+        if (p[1] < 0x80) {
+            *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+            c->p = p + 2;
+            return PF_OK;
+        }
+    }
+    return read_varint_slow(c, out);
 }
 
 /* One top-level field: its number, wire type, and either its varint
@@ -181,6 +205,34 @@ static int check_wire_type(const field *f)
 /* ------------------------------------------------------------------ */
 /* Decoder state                                                       */
 
+typedef struct span {
+    size_t lo, hi;          /* empty when lo >= hi */
+} span;
+#define SPAN_EMPTY { SIZE_MAX, 0 }
+#define HDR_MAX 64
+
+static void span_add(span *s, const field *f, const cur *c)
+{
+    size_t end = (size_t)(c->p - c->base);
+
+    if (f->off < s->lo)
+        s->lo = f->off;
+    if (end > s->hi)
+        s->hi = end;
+}
+
+/* A cursor over the fields in span S of the input. */
+static cur span_cur(const uint8_t *buf, span s)
+{
+    cur c = { buf, buf, buf };
+
+    if (s.lo < s.hi) {
+        c.p = buf + s.lo;
+        c.end = buf + s.hi;
+    }
+    return c;
+}
+
 typedef struct dec {
     pf_profile *p;
     const uint8_t *buf;
@@ -197,11 +249,32 @@ typedef struct dec {
     size_t labbuf_cap;
     pf_line *linebuf;
     size_t linebuf_cap;
+    uint64_t *rloc;         /* fast sample parse: location ids */
+    size_t rloc_cap;
+    int64_t *rval;          /* ... values */
+    size_t rval_cap;
+    struct rlabel *rlab;    /* ... labels */
+    size_t rlab_cap;
+    bool oom;
+    /* Found by pass 1, so that later passes only walk the part of the
+     * input where their messages are: byte ranges [lo, hi) of the
+     * mappings and functions, the locations, the samples; the offsets
+     * of the (few) other fields that need strings. */
+    span sp_mf, sp_loc, sp_sample, sp_hdr;
+    size_t hdr_off[HDR_MAX];
+    size_t nhdr;            /* > HDR_MAX: too many, walk sp_hdr */
+    bool loc_dense;         /* location ids are 1..n in order */
 } dec;
 
 static void *scratch_alloc(void *ctx, size_t n)
 {
-    return pf__arena_alloc(ctx, n);
+    struct dec *d = ctx;
+    void *r = pf__arena_alloc(&d->scratch, n);
+
+    /* protobuf-c reports any failure as NULL: remember which it was. */
+    if (!r)
+        d->oom = true;
+    return r;
 }
 
 static void scratch_free(void *ctx, void *ptr)
@@ -234,8 +307,10 @@ static int count_record(dec *d, const field *f)
 #define UNPACK(type, d, f)                                                 \
     perftools__profiles__##type##__unpack(&(d)->alloc, (f)->len, (f)->data)
 
-static int bad_message(const field *f, const char *what)
+static int bad_message(const dec *d, const field *f, const char *what)
 {
+    if (d->oom)
+        return pf__error_oom();
     return pf__error_set(PF_EFORMAT, "malformed %s message at byte %zu", what,
                          f->off);
 }
@@ -272,6 +347,20 @@ static int pass_header(dec *d)
             p->duration_nanos = (int64_t)f.v;
         } else if (f.num == F_PERIOD) {
             p->period = (int64_t)f.v;
+        } else if (f.num == F_MAPPING || f.num == F_FUNCTION) {
+            span_add(&d->sp_mf, &f, &c);
+        } else if (f.num == F_LOCATION) {
+            span_add(&d->sp_loc, &f, &c);
+        } else if (f.num == F_SAMPLE) {
+            span_add(&d->sp_sample, &f, &c);
+        } else if (f.num == F_SAMPLE_TYPE || f.num == F_PERIOD_TYPE ||
+                   f.num == F_COMMENT || f.num == F_DROP_FRAMES ||
+                   f.num == F_KEEP_FRAMES || f.num == F_DEFAULT_SAMPLE_TYPE ||
+                   f.num == F_DOC_URL) {
+            span_add(&d->sp_hdr, &f, &c);
+            if (d->nhdr < HDR_MAX)
+                d->hdr_off[d->nhdr] = f.off;
+            d->nhdr++;
         }
     }
     if (d->nstrs == 0)
@@ -281,11 +370,22 @@ static int pass_header(dec *d)
 
 static int header_strings(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_hdr);
     field f;
     pf_profile *p = d->p;
+    size_t i = 0;
 
-    while (c.p < c.end) {
+    for (;;) {
+        /* Visit the fields pass 1 listed, in order, or if there were
+         * too many to list, walk their span. */
+        if (d->nhdr <= HDR_MAX) {
+            if (i == d->nhdr)
+                break;
+            c.p = d->buf + d->hdr_off[i++];
+            c.end = d->buf + d->len;
+        } else if (c.p >= c.end) {
+            break;
+        }
         PF_TRY(next_field(&c, &f));
         switch (f.num) {
         case F_DROP_FRAMES:
@@ -320,7 +420,7 @@ static int header_strings(dec *d)
         case F_PERIOD_TYPE: {
             Perftools__Profiles__ValueType *vt = UNPACK(value_type, d, &f);
             if (!vt)
-                return bad_message(&f, "period_type");
+                return bad_message(d, &f, "period_type");
             PF_TRY(str_at(d, &p->period_type.type, vt->type, &f, "period_type"));
             PF_TRY(str_at(d, &p->period_type.unit, vt->unit, &f, "period_type"));
             pf__arena_reset(&d->scratch);
@@ -330,7 +430,7 @@ static int header_strings(dec *d)
             Perftools__Profiles__ValueType *vt = UNPACK(value_type, d, &f);
             pf_value_type t;
             if (!vt)
-                return bad_message(&f, "sample_type");
+                return bad_message(d, &f, "sample_type");
             PF_TRY(str_at(d, &t.type, vt->type, &f, "sample_type"));
             PF_TRY(str_at(d, &t.unit, vt->unit, &f, "sample_type"));
             pf__arena_reset(&d->scratch);
@@ -358,7 +458,7 @@ static int dup_id(const char *what, uint64_t id, const field *f)
 /* Pass 2: mappings and functions. */
 static int pass_mappings_functions(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_mf);
     field f;
     pf_profile *p = d->p;
     int r;
@@ -370,7 +470,7 @@ static int pass_mappings_functions(dec *d)
             pf_mapping nm;
             uint32_t idx;
             if (!m)
-                return bad_message(&f, "mapping");
+                return bad_message(d, &f, "mapping");
             PF_TRY(count_record(d, &f));
             nm.id = m->id;
             nm.start = m->memory_start;
@@ -395,7 +495,7 @@ static int pass_mappings_functions(dec *d)
             Perftools__Profiles__Function *fn = UNPACK(function, d, &f);
             pf_function nf;
             if (!fn)
-                return bad_message(&f, "function");
+                return bad_message(d, &f, "function");
             PF_TRY(count_record(d, &f));
             nf.id = fn->id;
             nf.start_line = fn->start_line;
@@ -422,7 +522,7 @@ static int pass_mappings_functions(dec *d)
 /* Pass 3: locations. */
 static int pass_locations(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_loc);
     field f;
     pf_profile *p = d->p;
     size_t i;
@@ -434,7 +534,7 @@ static int pass_locations(dec *d)
             Perftools__Profiles__Location *l = UNPACK(location, d, &f);
             uint32_t mapping = PF_NONE;
             if (!l)
-                return bad_message(&f, "location");
+                return bad_message(d, &f, "location");
             PF_TRY(count_record(d, &f));
             if (l->id == 0)
                 return dup_id("location", 0, &f);
@@ -469,72 +569,243 @@ static int pass_locations(dec *d)
     return PF_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Samples                                                             */
+
+/* A Sample as read from the wire, before ids and strings are resolved:
+ * either protobuf-c's unpacked message or our fast parse point here. */
+typedef struct rlabel {
+    int64_t key, str, num, num_unit;
+} rlabel;
+
+typedef struct rsample {
+    const uint64_t *loc;
+    const int64_t *val;
+    const rlabel *lab;
+    size_t nloc, nval, nlab;
+} rsample;
+
+bool pf__pb_fast_samples = true;
+
+static inline const uint8_t *fast_varint(const uint8_t *p, const uint8_t *end,
+                                         uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift;
+
+    if (p < end && *p < 0x80) {
+        *out = *p;
+        return p + 1;
+    }
+    for (shift = 0; shift < 64 && p < end; shift += 7) {
+        uint8_t b = *p++;
+        if (shift == 63 && b > 1)
+            return NULL;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Append the varint(s) of a repeated scalar field, packed (WT_LEN) or
+ * not, to *VEC. NULL when anything is off. */
+static const uint8_t *fast_repeated(const uint8_t *p, const uint8_t *end,
+                                    unsigned wt, uint64_t **vec, size_t *cap,
+                                    size_t *n)
+{
+    uint64_t v, len;
+    const uint8_t *stop;
+
+    if (wt == WT_VARINT) {
+        if (!(p = fast_varint(p, end, &v)))
+            return NULL;
+        if (PF_VEC_RESERVE(*vec, *cap, *n + 1) < 0)
+            return NULL;
+        (*vec)[(*n)++] = v;
+        return p;
+    }
+    if (!(p = fast_varint(p, end, &len)) || len > (uint64_t)(end - p))
+        return NULL;
+    stop = p + len;
+    /* At most one value per byte. */
+    if (PF_VEC_RESERVE(*vec, *cap, *n + (size_t)len) < 0)
+        return NULL;
+    while (p < stop) {
+        if (!(p = fast_varint(p, stop, &v)))
+            return NULL;
+        (*vec)[(*n)++] = v;
+    }
+    return p;
+}
+
+/* The fast path for the one message that comes by the million: parse a
+ * Sample straight into the decoder's buffers. It takes only the plain
+ * case: fields 1-3 with their usual wire types, labels of fields 1-4
+ * (varints), varints of at most 10 bytes. On anything else it returns
+ * false and protobuf-c decodes the message as before, so errors and
+ * oddities (unknown fields, mixed wire types, over-long varints) are
+ * handled exactly as protobuf-c handles them. An allocation failure
+ * also falls back, and protobuf-c then reports it. */
+static bool sample_fast(dec *d, const uint8_t *p, size_t len, rsample *rs)
+{
+    const uint8_t *end = p + len;
+    size_t nloc = 0, nval = 0, nlab = 0;
+    uint64_t tag, v, sublen;
+
+    while (p < end) {
+        if (!(p = fast_varint(p, end, &tag)))
+            return false;
+        switch (tag) {
+        case 1 << 3 | WT_VARINT:
+        case 1 << 3 | WT_LEN:
+            p = fast_repeated(p, end, (unsigned)(tag & 7), &d->rloc,
+                              &d->rloc_cap, &nloc);
+            break;
+        case 2 << 3 | WT_VARINT:
+        case 2 << 3 | WT_LEN:
+            p = fast_repeated(p, end, (unsigned)(tag & 7),
+                              (uint64_t **)&d->rval, &d->rval_cap, &nval);
+            break;
+        case 3 << 3 | WT_LEN: {
+            const uint8_t *stop;
+            rlabel *l;
+            if (!(p = fast_varint(p, end, &sublen)) ||
+                sublen > (uint64_t)(end - p))
+                return false;
+            if (PF_VEC_RESERVE(d->rlab, d->rlab_cap, nlab + 1) < 0)
+                return false;
+            l = &d->rlab[nlab++];
+            memset(l, 0, sizeof(*l));
+            stop = p + sublen;
+            while (p && p < stop) {
+                if (!(p = fast_varint(p, stop, &tag)) ||
+                    !(p = fast_varint(p, stop, &v)))
+                    return false;
+                switch (tag) {
+                case 1 << 3 | WT_VARINT: l->key = (int64_t)v; break;
+                case 2 << 3 | WT_VARINT: l->str = (int64_t)v; break;
+                case 3 << 3 | WT_VARINT: l->num = (int64_t)v; break;
+                case 4 << 3 | WT_VARINT: l->num_unit = (int64_t)v; break;
+                default: return false;
+                }
+            }
+            break;
+        }
+        default:
+            return false;
+        }
+        if (!p)
+            return false;
+    }
+    rs->loc = d->rloc;
+    rs->val = d->rval;
+    rs->lab = d->rlab;
+    rs->nloc = nloc;
+    rs->nval = nval;
+    rs->nlab = nlab;
+    return true;
+}
+
+/* Resolve ids and strings of one sample and append it. */
+static int add_sample(dec *d, const field *f, size_t nsample,
+                      const rsample *s)
+{
+    pf_profile *p = d->p;
+    size_t i, nlab;
+
+    if (p->nsample_types == 0)
+        return pf__error_set(PF_EFORMAT, "missing sample type information");
+    if (s->nval != p->nsample_types)
+        return pf__error_set(PF_EFORMAT,
+                             "sample %zu (byte %zu) has %zu values, "
+                             "want %zu (one per sample type)",
+                             nsample, f->off, s->nval, p->nsample_types);
+    PF_TRY(PF_VEC_RESERVE(d->locbuf, d->locbuf_cap, s->nloc));
+    for (i = 0; i < s->nloc; i++) {
+        uint64_t id = s->loc[i];
+        uint32_t li = PF_NONE;
+        /* Writers number densely from 1: try that first. */
+        if (id && id <= p->nlocations &&
+            (d->loc_dense || p->locations[id - 1].id == id))
+            li = (uint32_t)(id - 1);
+        else if (id)
+            li = pf__u64map_get(&d->location_ids, id);
+        if (li == PF_NONE)
+            return pf__error_set(PF_EFORMAT,
+                                 "sample %zu (byte %zu) references "
+                                 "unknown location id %llu",
+                                 nsample, f->off, (unsigned long long)id);
+        d->locbuf[i] = li;
+    }
+    PF_TRY(PF_VEC_RESERVE(d->labbuf, d->labbuf_cap, s->nlab));
+    for (i = nlab = 0; i < s->nlab; i++) {
+        const rlabel *l = &s->lab[i];
+        pf_label *o = &d->labbuf[nlab];
+        PF_TRY(str_at(d, &o->key, l->key, f, "label key"));
+        PF_TRY(str_at(d, &o->str, l->str, f, "label str"));
+        PF_TRY(str_at(d, &o->unit, l->num_unit, f, "label num_unit"));
+        o->num = l->num;
+        /* The reference reader's rule (FORMATS.md 1.7): a label with
+         * neither a string nor a number/unit is dropped. We apply it to
+         * the resolved strings: an index pointing at a duplicate ""
+         * entry counts as empty, since the model (like every writer)
+         * encodes "" as index 0 and the label would not survive a round
+         * trip. */
+        if (o->str[0]) {
+            o->num = 0;
+            o->unit = p->empty;
+            nlab++;
+        } else if (l->num != 0 || o->unit[0]) {
+            nlab++;
+        }
+    }
+    return pf__sample_append(p, d->locbuf, s->nloc, s->val, d->labbuf, nlab);
+}
+
 /* Pass 4: samples. */
 static int pass_samples(dec *d)
 {
-    cur c = { d->buf, d->buf, d->buf + d->len };
+    cur c = span_cur(d->buf, d->sp_sample);
     field f;
-    pf_profile *p = d->p;
-    size_t i, nlab, nsamples = 0;
+    size_t i, nsamples = 0;
+    rsample rs;
+
+    d->loc_dense = true;
+    for (i = 0; i < d->p->nlocations && d->loc_dense; i++)
+        d->loc_dense = d->p->locations[i].id == i + 1;
 
     while (c.p < c.end) {
         PF_TRY(next_field(&c, &f));
-        if (f.num == F_SAMPLE) {
+        if (f.num != F_SAMPLE)
+            continue;
+        if (pf__pb_fast_samples && sample_fast(d, f.data, f.len, &rs)) {
+            PF_TRY(count_record(d, &f));
+            PF_TRY(add_sample(d, &f, nsamples, &rs));
+        } else {
             Perftools__Profiles__Sample *s = UNPACK(sample, d, &f);
             if (!s)
-                return bad_message(&f, "sample");
+                return bad_message(d, &f, "sample");
             PF_TRY(count_record(d, &f));
-            if (p->nsample_types == 0)
-                return pf__error_set(PF_EFORMAT,
-                                     "missing sample type information");
-            if (s->n_value != p->nsample_types)
-                return pf__error_set(PF_EFORMAT,
-                                     "sample %zu (byte %zu) has %zu values, "
-                                     "want %zu (one per sample type)",
-                                     nsamples, f.off, s->n_value,
-                                     p->nsample_types);
-            PF_TRY(PF_VEC_RESERVE(d->locbuf, d->locbuf_cap, s->n_location_id));
-            for (i = 0; i < s->n_location_id; i++) {
-                uint64_t id = s->location_id[i];
-                uint32_t li = PF_NONE;
-                /* Writers number densely from 1: try that first. */
-                if (id && id <= p->nlocations &&
-                    p->locations[id - 1].id == id)
-                    li = (uint32_t)(id - 1);
-                else if (id)
-                    li = pf__u64map_get(&d->location_ids, id);
-                if (li == PF_NONE)
-                    return pf__error_set(PF_EFORMAT,
-                                         "sample %zu (byte %zu) references "
-                                         "unknown location id %llu",
-                                         nsamples, f.off,
-                                         (unsigned long long)id);
-                d->locbuf[i] = li;
+            PF_TRY(PF_VEC_RESERVE(d->rlab, d->rlab_cap, s->n_label));
+            for (i = 0; i < s->n_label; i++) {
+                d->rlab[i].key = s->label[i]->key;
+                d->rlab[i].str = s->label[i]->str;
+                d->rlab[i].num = s->label[i]->num;
+                d->rlab[i].num_unit = s->label[i]->num_unit;
             }
-            PF_TRY(PF_VEC_RESERVE(d->labbuf, d->labbuf_cap, s->n_label));
-            for (i = nlab = 0; i < s->n_label; i++) {
-                const Perftools__Profiles__Label *l = s->label[i];
-                pf_label *o = &d->labbuf[nlab];
-                PF_TRY(str_at(d, &o->key, l->key, &f, "label key"));
-                PF_TRY(str_at(d, &o->str, l->str, &f, "label str"));
-                PF_TRY(str_at(d, &o->unit, l->num_unit, &f, "label num_unit"));
-                o->num = l->num;
-                /* The reference reader's rule (FORMATS.md 1.7): a
-                 * label with neither a string nor a number/unit is
-                 * dropped. */
-                if (l->str != 0) {
-                    o->num = 0;
-                    o->unit = p->empty;
-                    nlab++;
-                } else if (l->num != 0 || l->num_unit != 0) {
-                    nlab++;
-                }
-            }
-            PF_TRY(pf__sample_append(p, d->locbuf, s->n_location_id, s->value,
-                                     d->labbuf, nlab));
+            rs.loc = s->location_id;
+            rs.nloc = s->n_location_id;
+            rs.val = s->value;
+            rs.nval = s->n_value;
+            rs.lab = d->rlab;
+            rs.nlab = s->n_label;
+            PF_TRY(add_sample(d, &f, nsamples, &rs));
             pf__arena_reset(&d->scratch);
-            nsamples++;
         }
+        nsamples++;
     }
     return PF_OK;
 }
@@ -549,6 +820,7 @@ static int decode_raw(pf_profile **out, const uint8_t *buf, size_t len,
     memset(&d, 0, sizeof(d));
     d.buf = buf;
     d.len = len;
+    d.sp_mf = d.sp_loc = d.sp_sample = d.sp_hdr = (span)SPAN_EMPTY;
     d.max_records = opts ? opts->max_records : 0;
     pf__u64map_init(&d.mapping_ids);
     pf__u64map_init(&d.function_ids);
@@ -556,7 +828,7 @@ static int decode_raw(pf_profile **out, const uint8_t *buf, size_t len,
     pf__arena_init(&d.scratch, 16 * 1024);
     d.alloc.alloc = scratch_alloc;
     d.alloc.free = scratch_free;
-    d.alloc.allocator_data = &d.scratch;
+    d.alloc.allocator_data = &d;
     d.p = pf_profile_new();
     if (!d.p) {
         err = PF_ENOMEM;
@@ -574,6 +846,9 @@ done:
     pf__free(d.locbuf);
     pf__free(d.labbuf);
     pf__free(d.linebuf);
+    pf__free(d.rloc);
+    pf__free(d.rval);
+    pf__free(d.rlab);
     pf__u64map_release(&d.mapping_ids);
     pf__u64map_release(&d.function_ids);
     pf__u64map_release(&d.location_ids);
@@ -616,11 +891,9 @@ int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
 typedef struct enc {
     pf_writer w;
     bool gzip;
-    z_stream z;
-    bool z_init;
+    pf_gzw *gz;
     uint8_t *stage;
     size_t used;
-    unsigned char *zout;
     uint64_t *idbuf;
     size_t idbuf_cap;
     Perftools__Profiles__Label *labs;
@@ -631,29 +904,12 @@ typedef struct enc {
     size_t lines_cap, lineptrs_cap;
 } enc;
 
-static int deflate_out(enc *e, const uint8_t *data, size_t len, int flush)
-{
-    int zr;
-
-    e->z.next_in = (unsigned char *)(uintptr_t)data;
-    e->z.avail_in = (uInt)len;
-    do {
-        e->z.next_out = e->zout;
-        e->z.avail_out = STAGE_SIZE;
-        zr = deflate(&e->z, flush);
-        if (zr == Z_STREAM_ERROR)
-            return pf__error_set(PF_EIO, "deflate failed");
-        PF_TRY(pf__write(e->w, e->zout, STAGE_SIZE - e->z.avail_out));
-    } while (e->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
-    return PF_OK;
-}
-
 static int stage_flush(enc *e)
 {
     int err;
 
     if (e->gzip)
-        err = deflate_out(e, e->stage, e->used, Z_NO_FLUSH);
+        err = pf__gzw_write(e->gz, e->stage, e->used);
     else
         err = pf__write(e->w, e->stage, e->used);
     e->used = 0;
@@ -739,16 +995,108 @@ static int emit_value_type(enc *e, uint32_t num, const pf_value_type *vt)
     return emit_message(e, num, &m.base);
 }
 
+static inline size_t varint_size(uint64_t v)
+{
+    return v < 0x80 ? 1 : (size_t)(64 - __builtin_clzll(v) + 6) / 7;
+}
+
+/* Size of a Label's fields (proto3: zero scalars are not written). */
+static inline size_t label_size(uint64_t key, uint64_t str, uint64_t num,
+                                uint64_t unit)
+{
+    return (key ? 1 + varint_size(key) : 0) + (str ? 1 + varint_size(str) : 0) +
+           (num ? 1 + varint_size(num) : 0) + (unit ? 1 + varint_size(unit) : 0);
+}
+
+static inline uint8_t *put_key_varint(uint8_t *dst, uint8_t tag, uint64_t v)
+{
+    if (v) {
+        *dst++ = tag;
+        dst += put_varint(dst, v);
+    }
+    return dst;
+}
+
+/* The fast path for Samples (the bulk of every profile): write the
+ * message straight into the stage, byte for byte what protobuf-c packs
+ * (fields in number order, repeated scalars packed, zero scalars
+ * omitted; test_codec_perf compares the two). Returns 0 when the
+ * message does not fit in the stage: the caller then uses protobuf-c. */
+static int emit_sample_fast(enc *e, const pf_profile *p, size_t i)
+{
+    const pf_sample *s = &p->samples[i];
+    const uint32_t *locs = pf__sample_locs(p, s);
+    const int64_t *vals = pf__sample_vals(p, i);
+    const pf_label *labs = pf__sample_labels(p, s);
+    size_t nv = p->nsample_types, j, locsz = 0, valsz = 0, len = 0;
+    uint8_t *dst;
+
+    PF_TRY(PF_VEC_RESERVE(e->idbuf, e->idbuf_cap, s->nloc));
+    for (j = 0; j < s->nloc; j++) {
+        uint64_t id = p->locations[locs[j]].id;
+        e->idbuf[j] = id;
+        locsz += varint_size(id);
+    }
+    for (j = 0; j < nv; j++)
+        valsz += varint_size((uint64_t)vals[j]);
+    if (s->nloc)
+        len += 1 + varint_size(locsz) + locsz;
+    if (nv)
+        len += 1 + varint_size(valsz) + valsz;
+    for (j = 0; j < s->nlabel; j++) {
+        size_t ls = label_size(pf__stridx(labs[j].key), pf__stridx(labs[j].str),
+                               (uint64_t)labs[j].num, pf__stridx(labs[j].unit));
+        len += 1 + varint_size(ls) + ls;
+    }
+    if (len + 20 > STAGE_SIZE)
+        return 0;
+    PF_TRY(stage_room(e, len + 20));
+    dst = e->stage + e->used;
+    *dst++ = F_SAMPLE << 3 | WT_LEN;
+    dst += put_varint(dst, len);
+    if (s->nloc) {
+        *dst++ = 1 << 3 | WT_LEN;
+        dst += put_varint(dst, locsz);
+        for (j = 0; j < s->nloc; j++)
+            dst += put_varint(dst, e->idbuf[j]);
+    }
+    if (nv) {
+        *dst++ = 2 << 3 | WT_LEN;
+        dst += put_varint(dst, valsz);
+        for (j = 0; j < nv; j++)
+            dst += put_varint(dst, (uint64_t)vals[j]);
+    }
+    for (j = 0; j < s->nlabel; j++) {
+        uint64_t key = pf__stridx(labs[j].key), str = pf__stridx(labs[j].str);
+        uint64_t num = (uint64_t)labs[j].num, unit = pf__stridx(labs[j].unit);
+        *dst++ = 3 << 3 | WT_LEN;
+        dst += put_varint(dst, label_size(key, str, num, unit));
+        dst = put_key_varint(dst, 1 << 3 | WT_VARINT, key);
+        dst = put_key_varint(dst, 2 << 3 | WT_VARINT, str);
+        dst = put_key_varint(dst, 3 << 3 | WT_VARINT, num);
+        dst = put_key_varint(dst, 4 << 3 | WT_VARINT, unit);
+    }
+    e->used = (size_t)(dst - e->stage);
+    return 1;
+}
+
 static int emit_samples(enc *e, const pf_profile *p)
 {
     Perftools__Profiles__Sample m = PERFTOOLS__PROFILES__SAMPLE__INIT;
     size_t i, j;
+    int r;
 
     for (i = 0; i < p->nsamples; i++) {
         const pf_sample *s = &p->samples[i];
         const uint32_t *locs = pf__sample_locs(p, s);
         const pf_label *labs = pf__sample_labels(p, s);
 
+        if (pf__pb_fast_samples) {
+            if ((r = emit_sample_fast(e, p, i)) < 0)
+                return r;
+            if (r)
+                continue;
+        }
         PF_TRY(PF_VEC_RESERVE(e->idbuf, e->idbuf_cap, s->nloc));
         for (j = 0; j < s->nloc; j++)
             e->idbuf[j] = p->locations[locs[j]].id;
@@ -879,30 +1227,21 @@ int pf_profile_encode(const pf_profile *p, pf_writer w,
         goto done;
     }
     if (e.gzip) {
-        if (level < 1 || level > 9) {
-            err = pf__error_set(PF_EINVAL, "gzip level %d not in 1..9", level);
+        unsigned threads = opts && opts->version >= 2 ? opts->threads : 0;
+        if ((err = pf__gzw_new(&e.gz, w, level, threads, 0)) < 0)
             goto done;
-        }
-        e.zout = pf__malloc(STAGE_SIZE);
-        if (!e.zout ||
-            deflateInit2(&e.z, level, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK) {
-            err = pf__error_oom();
-            goto done;
-        }
-        e.z_init = true;
     }
     if ((err = emit_profile(&e, p)) < 0)
         goto done;
-    if (e.gzip)
-        err = deflate_out(&e, e.stage, e.used, Z_FINISH);
-    else
+    if (e.gzip) {
+        if ((err = pf__gzw_write(e.gz, e.stage, e.used)) >= 0)
+            err = pf__gzw_finish(e.gz);
+    } else {
         err = pf__write(w, e.stage, e.used);
+    }
 done:
-    if (e.z_init)
-        deflateEnd(&e.z);
+    pf__gzw_free(e.gz);
     pf__free(e.stage);
-    pf__free(e.zout);
     pf__free(e.idbuf);
     pf__free(e.labs);
     pf__free(e.labptrs);

@@ -205,27 +205,33 @@ int pf__sample_append(pf_profile *p, const uint32_t *locs, size_t nloc,
 /* Intern a string known to be interned in another profile (fast path
  * for copying between profiles). */
 const char *pf__reintern(pf_profile *dst, const char *s);
+/* The function key of the builder and of merge (the reference's:
+ * name, system_name, filename, start_line; strings of CTX, a
+ * pf_profile, compared by pointer). */
+uint64_t pf__function_hash(const pf_function *f);
+bool pf__function_eq(const void *ctx, uint32_t idx, const void *key);
 /* Drop the builder's de-duplication indexes (after bulk edits). */
 void pf__profile_invalidate_sets(pf_profile *p);
 
 static inline const pf_line *pf__loc_lines(const pf_profile *p,
                                            const pf_location *l)
 {
-    return p->lines + l->line_off;
+    /* No arithmetic on a NULL vector (UB even with offset 0). */
+    return p->lines ? p->lines + l->line_off : NULL;
 }
 static inline const uint32_t *pf__sample_locs(const pf_profile *p,
                                               const pf_sample *s)
 {
-    return p->stack + s->loc_off;
+    return p->stack ? p->stack + s->loc_off : NULL;
 }
 static inline const int64_t *pf__sample_vals(const pf_profile *p, size_t i)
 {
-    return p->values + i * p->nsample_types;
+    return p->values ? p->values + i * p->nsample_types : NULL;
 }
 static inline const pf_label *pf__sample_labels(const pf_profile *p,
                                                 const pf_sample *s)
 {
-    return p->labels + s->label_off;
+    return p->labels ? p->labels + s->label_off : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,11 +251,29 @@ int pf__gunzip(unsigned char **out, size_t *outlen, const void *buf,
 /* Gzip BUF at LEVEL to W. */
 int pf__gzip_write(pf_writer w, const void *buf, size_t len, int level);
 
+/* Streaming gzip writer (gz.c): the stream is cut into CHUNK-byte
+ * pieces (0 = PF_GZ_CHUNK), each compressed as an independent gzip
+ * member on up to THREADS threads (0 = one per available CPU, at most
+ * 8; 1 = no threads) and written to W in order. The output depends
+ * only on the bytes, LEVEL and CHUNK, never on THREADS. */
+#define PF_GZ_CHUNK ((size_t)1 << 20)
+typedef struct pf_gzw pf_gzw;
+int pf__gzw_new(pf_gzw **out, pf_writer w, int level, unsigned threads,
+                size_t chunk);
+int pf__gzw_write(pf_gzw *g, const void *buf, size_t len);
+/* Compress and write what is left; the stream is complete after it. */
+int pf__gzw_finish(pf_gzw *g);
+void pf__gzw_free(pf_gzw *g);       /* NULL is a no-op; stops threads */
+
 
 
 /* ------------------------------------------------------------------ */
 /* Readers (read.c dispatches)                                         */
 
+/* Test hook (codec_pb.c): false sends every Sample through protobuf-c
+ * instead of the hand-written fast path, on decode and encode, so tests
+ * can check that both give the same results. Default true. */
+extern bool pf__pb_fast_samples;
 /* profile.proto without gzip framing; LEN 0 is an error. */
 int pf__decode_proto_raw(pf_profile **out, const void *buf, size_t len,
                          const pf_decode_opts *opts);

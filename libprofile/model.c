@@ -261,7 +261,7 @@ static bool mapping_eq(const void *ctx, uint32_t idx, const void *key)
            (b->id == 0 || a->id == b->id);
 }
 
-static uint64_t function_hash(const pf_function *f)
+uint64_t pf__function_hash(const pf_function *f)
 {
     uint64_t h = pf__hash_mix(1, (uint64_t)f->start_line);
 
@@ -270,7 +270,7 @@ static uint64_t function_hash(const pf_function *f)
     return hash_ptr(h, f->filename);
 }
 
-static bool function_eq(const void *ctx, uint32_t idx, const void *key)
+bool pf__function_eq(const void *ctx, uint32_t idx, const void *key)
 {
     const pf_function *a = &((const pf_profile *)ctx)->functions[idx];
     const pf_function *b = key;
@@ -339,7 +339,7 @@ static int build_sets(pf_profile *p)
                                  mapping_hash(&p->mappings[i]), (uint32_t)i));
     for (i = 0; i < p->nfunctions; i++)
         PF_TRY(pf__idxset_insert(&p->function_set,
-                                 function_hash(&p->functions[i]),
+                                 pf__function_hash(&p->functions[i]),
                                  (uint32_t)i));
     for (i = 0; i < p->nlocations; i++) {
         const pf_location *l = &p->locations[i];
@@ -390,8 +390,8 @@ int pf_profile_add_function(uint32_t *out, pf_profile *p, const char *name,
     PF_TRY(intern_into(p, &f.filename, filename));
     if (!p->sets_valid)
         PF_TRY(build_sets(p));
-    h = function_hash(&f);
-    hit = pf__idxset_find(&p->function_set, h, function_eq, p, &f);
+    h = pf__function_hash(&f);
+    hit = pf__idxset_find(&p->function_set, h, pf__function_eq, p, &f);
     if (hit != PF_NONE) {
         *out = hit;
         return PF_OK;

@@ -287,12 +287,19 @@ typedef struct pf_encode_opts {
     unsigned version;
     int level;              /* gzip level 1..9, 0 = default (1) */
     bool raw;               /* no gzip: plain serialized Profile */
+    /* (version >= 2) threads compressing gzip output: 0 = one per
+     * available CPU (at most 8), 1 = the caller's thread only. The
+     * output bytes are the same whatever the number. */
+    unsigned threads;
 } pf_encode_opts;
-#define PF_ENCODE_OPTS_VERSION 1
-#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false }
+#define PF_ENCODE_OPTS_VERSION 2
+#define PF_ENCODE_OPTS_INIT { PF_ENCODE_OPTS_VERSION, 0, false, 0 }
 
 /* Encode P as profile.proto (gzipped unless opts->raw). Deterministic:
- * the same profile gives the same bytes. */
+ * the same profile gives the same bytes (for a given libprofile and
+ * libdeflate version). Gzip output is a sequence of gzip members, one
+ * per 1 MiB of serialized profile, compressed in parallel; every gzip
+ * reader accepts it (RFC 1952). */
 PF_API int pf_profile_encode(const pf_profile *p, pf_writer w,
                              const pf_encode_opts *opts);
 
@@ -334,19 +341,396 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
 /* ------------------------------------------------------------------ */
 /* Merge and diff (merge.c, diff.c)                                    */
 
-/* (merge/diff API: added by the merge change) */
+/*
+ * Merging follows the reference (pprof's profile.Merge; FORMATS.md 5):
+ *
+ *  - Inputs must have equal period types and equal sample type lists
+ *    (type and unit at every index). Otherwise PF_EINCOMPAT, with
+ *    detail such as "sample types differ: [samples/count cpu/nanoseconds]
+ *    vs [contentions/count delay/nanoseconds]" or "period types differ:
+ *    cpu/nanoseconds vs space/bytes". pf_merge_opts.common_types first
+ *    reduces every input to the sample types they all share.
+ *  - Header: sample types, period type, drop/keep frames and doc_url
+ *    come from the first input; period is the maximum (a 0 is replaced
+ *    by the next value); durations add up; time is the reference's
+ *    rule, in input order: t = 0, then t = in whenever t == 0 or in < t
+ *    (the earliest non-zero time, except that a later input with time 0
+ *    resets it: documented reference behaviour); comments are the union
+ *    in first-seen order; default_sample_type is the first non-empty.
+ *  - Mappings are keyed by (size rounded up to 4 KiB, file offset,
+ *    build id or else file name); a mapping matched at another start
+ *    address shifts its locations' addresses by the difference (ASLR).
+ *    The first mapping of the first input with mappings comes first.
+ *    Functions are keyed by (name, system name, file, start line);
+ *    locations by (address relative to the mapping start, mapping,
+ *    is_folded, lines). Ids are renumbered 1..n in first-seen order and
+ *    only entities referenced by a kept sample are kept.
+ *  - Samples whose values are all 0 are skipped. Samples with the same
+ *    locations and labels (string labels: key -> value list; numeric:
+ *    key -> (value, unit) list; label order across keys is irrelevant)
+ *    are combined by adding values. If a combined sample sums to all
+ *    zeros, the result is compacted (merged alone once more), which
+ *    drops it and every entity only it referenced.
+ *
+ * Results are new profiles; inputs are neither modified nor retained.
+ * Merging one profile compacts it (pprof's Compact).
+ */
+typedef struct pf_merge_opts {
+    unsigned version;
+    /* Keep only the sample types (matched by type name) present in every
+     * input, in the order of the first input; an input that had to be
+     * changed gets default_sample_type = its own if kept, else the first
+     * common type (upstream pprof's CompatibilizeSampleTypes). No common
+     * type at all is PF_EINCOMPAT. Units must still agree. */
+    bool common_types;
+} pf_merge_opts;
+#define PF_MERGE_OPTS_VERSION 1
+#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false }
+
+/* A streaming merger: add inputs one at a time and free each after
+ * adding it; memory grows with the distinct samples, locations,
+ * functions and mappings of the result, not with the number of inputs.
+ * OPTS may be NULL (defaults). */
+typedef struct pf_merger pf_merger;
+PF_API int pf_merger_new(pf_merger **out, const pf_merge_opts *opts);
+/* Merge P into M (P is only read during the call). After PF_EINCOMPAT
+ * M is unchanged and more inputs may still be added; after any other
+ * failure (PF_ENOMEM, PF_ETOOBIG) M can only be freed. */
+PF_API int pf_merger_add(pf_merger *m, const pf_profile *p);
+/* Number of inputs added so far. */
+PF_API size_t pf_merger_count(const pf_merger *m);
+/* The merged profile (caller's, pf_profile_free). M is left empty but
+ * must still be freed. PF_EINVAL if no input was added ("no profiles to
+ * merge"). */
+PF_API int pf_merger_finish(pf_profile **out, pf_merger *m);
+PF_API void pf_merger_free(pf_merger *m);              /* NULL is a no-op */
+
+/* Merge PROFILES[0..N) in one call. On PF_EINCOMPAT the detail starts
+ * with "profile I: " (0-based index of the offending input). */
+PF_API int pf_profile_merge(pf_profile **out, const pf_profile *const *profiles,
+                            size_t n, const pf_merge_opts *opts);
+
+/* Scale P in place, value i of every sample by RATIOS[i] (N must equal
+ * the number of sample types), rounding half away from zero like Go's
+ * math.Round; values out of int64 range saturate. Reference ScaleN
+ * rules: all ratios 1 is a no-op; otherwise a sample is removed unless
+ * some column with ratio != 1 is non-zero after scaling. */
+PF_API int pf_profile_scale(pf_profile *p, const double *ratios, size_t n);
+
+/* Diff modes, named after the pprof flags. */
+typedef enum pf_diff_mode {
+    /* -diff_base: base samples get the string label pprof::base=true,
+     * are negated and merged with the new profile; they never combine
+     * with new samples, and reports take percentages against the base. */
+    PF_DIFF_MODE_DIFF_BASE = 0,
+    /* -base: base negated and merged: identical stacks cancel, negative
+     * values mean "less than in base". */
+    PF_DIFF_MODE_BASE = 1
+} pf_diff_mode;
+#define PF_DIFF_BASE_LABEL "pprof::base"
+
+typedef struct pf_diff_opts {
+    unsigned version;
+    pf_diff_mode mode;
+    /* -normalize: first scale the NEW profile, per sample type, by
+     * sum(base)/sum(new) (0 when sum(new) is 0), as the reference does. */
+    bool normalize;
+    /* Reduce both profiles to their common sample types first. */
+    bool common_types;
+} pf_diff_opts;
+#define PF_DIFF_OPTS_VERSION 1
+#define PF_DIFF_OPTS_INIT { PF_DIFF_OPTS_VERSION, PF_DIFF_MODE_DIFF_BASE, \
+                            false, false }
+
+/* The profile that `pprof -diff_base=BASE NEW` (or -base) reports on:
+ * merge of [NEW (normalized if asked), BASE labelled (diff_base mode)
+ * and scaled by -1], so that header fields combine as in merge with NEW
+ * first. OPTS may be NULL (defaults). Incompatible profiles give
+ * PF_EINCOMPAT ("sample types differ: ..."). */
+PF_API int pf_profile_diff(pf_profile **out, const pf_profile *base,
+                           const pf_profile *cur, const pf_diff_opts *opts);
+
+/* The per-sample-type factors -normalize applies to CUR: RATIOS[i] =
+ * sum(base)/sum(cur) of value i (0 if sum(cur) is 0). N must equal the
+ * number of sample types of both (compatible) profiles. */
+PF_API int pf_profile_normalize_ratios(double *ratios, size_t n,
+                                       const pf_profile *base,
+                                       const pf_profile *cur);
 
 
 /* ------------------------------------------------------------------ */
 /* Filters and reports (filter.c, report.c)                            */
 
-/* (filter/report API: added by the reports change) */
+/*
+ * Filters and reports follow `go tool pprof` (Go 1.19): the same
+ * options, applied in the same order, give the same numbers and, for
+ * the text reports, the same bytes (docs/TOOLS-pproftop.md).
+ *
+ * Regular expressions are POSIX extended (regcomp REG_EXTENDED) after a
+ * translation of the common RE2 spellings: \d \w \s (and upper-case
+ * negations), (?:...), a leading (?i), lazy quantifiers (matching is
+ * only ever a yes/no test, so laziness does not matter), \A \z, \xHH,
+ * \t \n \r \f \v, and backslash escapes of punctuation inside [...].
+ * Unicode classes (\pL), \Q...\E and other (?flags) are rejected
+ * with PF_EINVAL. Matching is byte-wise; a match anywhere in the
+ * string counts (as Go's MatchString).
+ */
+
+/* Granularity of report nodes (pprof -functions, -lines, ...). */
+typedef enum pf_granularity {
+    PF_GRAN_FUNCTIONS = 0,    /* default */
+    PF_GRAN_FILEFUNCTIONS,
+    PF_GRAN_FILES,
+    PF_GRAN_LINES,
+    PF_GRAN_ADDRESSES
+} pf_granularity;
+
+typedef struct pf_filter_opts {
+    unsigned version;
+    /* Regexps on function names, file names and mapping file names;
+     * NULL or "" = not set. As pprof -focus, -ignore, -hide, -show,
+     * -show_from, -prune_from. */
+    const char *focus;
+    const char *ignore;
+    const char *hide;
+    const char *show;
+    const char *show_from;
+    const char *prune_from;
+    /* Label filters, pprof -tagfocus/-tagignore syntax: "[KEY=]VALUE"
+     * where VALUE is a numeric range ("64", "1kb:4kb", ":2mb", "10ms:")
+     * or comma-separated regexps (on "key:value" without KEY=). */
+    const char *tagfocus;
+    const char *tagignore;
+    /* Regexps on label keys: keep only / drop matching label keys. */
+    const char *tagshow;
+    const char *taghide;
+    pf_granularity granularity;
+    bool noinlines;           /* attribute inlined frames to the caller */
+    bool no_drop_frames;      /* skip the profile's drop/keep_frames */
+} pf_filter_opts;
+#define PF_FILTER_OPTS_VERSION 1
+#define PF_FILTER_OPTS_INIT { PF_FILTER_OPTS_VERSION, NULL, NULL, NULL,     \
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
+                              PF_GRAN_FUNCTIONS, false, false }
+
+/* Bits of pf_filter_matched: which filters matched at least one sample
+ * (pprof warns "X expression matched no samples" when one did not). */
+enum {
+    PF_MATCHED_FOCUS = 1 << 0,
+    PF_MATCHED_IGNORE = 1 << 1,
+    PF_MATCHED_HIDE = 1 << 2,
+    PF_MATCHED_SHOW = 1 << 3,
+    PF_MATCHED_SHOW_FROM = 1 << 4,
+    PF_MATCHED_TAGFOCUS = 1 << 5,
+    PF_MATCHED_TAGIGNORE = 1 << 6,
+    PF_MATCHED_TAGSHOW = 1 << 7,
+    PF_MATCHED_TAGHIDE = 1 << 8
+};
+
+/* Check the regexps and tag filters of OPTS without a profile:
+ * PF_EINVAL with "focus: ..." style detail on the first bad one. */
+PF_API int pf_filter_opts_check(const pf_filter_opts *opts);
+
+/* A filtered copy of P, the way pprof prepares a profile for a report:
+ * drop_frames/keep_frames pruning (unless opts->no_drop_frames), then
+ * focus/ignore/hide/show, show_from, tagfocus/tagignore,
+ * tagshow/taghide, prune_from, then the granularity / noinlines
+ * aggregation (function names, file names, line numbers or addresses
+ * cleared; inlined lines dropped). Entities keep their ids; samples
+ * that no longer pass are removed, and, as in pprof, so are samples
+ * whose stack is (or becomes) empty. *MATCHED (may be NULL) gets the
+ * PF_MATCHED_* bits. PF_EINVAL on a bad regexp or tag filter. */
+PF_API int pf_profile_filter(pf_profile **out, unsigned *matched,
+                             const pf_profile *p, const pf_filter_opts *opts);
+
+/* Value formatting as pprof's measurement package does it. */
+/* Scale VALUE from unit FROM to unit TO ("minimum"/"auto" pick the
+ * largest unit keeping the value >= 1); *UNIT_OUT gets the unit name
+ * to print (static, "" for plain counts). */
+PF_API double pf_unit_scale(int64_t value, const char *from, const char *to,
+                            const char **unit_out);
+/* "1.27s", "4MB", "0.39MB", "0", "6": %.2f without a ".00" tail. */
+PF_API void pf_unit_label(char *buf, size_t size, int64_t value,
+                          const char *from, const char *to);
+/* "63.50%", "  100%", "  0.5%": at least two significant digits. */
+PF_API void pf_unit_percentage(char *buf, size_t size, int64_t value,
+                               int64_t total);
+
+typedef enum pf_report_kind {
+    PF_REPORT_TOP = 0,        /* pprof -top (-text) */
+    PF_REPORT_TRACES,         /* pprof -traces */
+    PF_REPORT_TREE,           /* pprof -tree */
+    PF_REPORT_PEEK,           /* pprof -peek=RE (symbol = RE) */
+    PF_REPORT_FOLDED          /* "root;...;leaf VALUE" per distinct stack */
+} pf_report_kind;
+
+typedef struct pf_report_opts {
+    unsigned version;
+    /* Sample value to report: as pprof -sample_index (name, "inuse_"
+     * stripped, or decimal index); NULL or "" = the default. */
+    const char *sample_index;
+    bool mean;                /* -mean: value / value[0] per node */
+    pf_filter_opts filter;
+    int nodecount;            /* -1 = default (top: all, tree: 80) */
+    double nodefraction;      /* < 0 = default 0.005 */
+    double edgefraction;      /* < 0 = default 0.001 */
+    bool cum_sort;            /* -cum */
+    const char *unit;         /* -unit; NULL = "minimum" */
+    const char *symbol;       /* peek: regexp on node names */
+    bool relative;            /* -relative_percentages */
+    bool hide_file_line;      /* omit the "File:" / "Build ID:" lines */
+    /* If not NULL, gets the PF_MATCHED_* bits of the filters (pprof
+     * warns "Focus expression matched no samples" and so on). */
+    unsigned *matched;
+} pf_report_opts;
+#define PF_REPORT_OPTS_VERSION 1
+#define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
+                              PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
+                              NULL, NULL, false, false, NULL }
+
+/* Write report KIND of P to W in pprof's own text layout. P is not
+ * modified. PF_ENOTFOUND for an unknown sample index or (peek) a
+ * symbol regexp that matches nothing; PF_EINVAL for bad options. */
+PF_API int pf_report_write(const pf_profile *p, pf_writer w,
+                           pf_report_kind kind, const pf_report_opts *opts);
+
+/* The top report as data, for machine-readable output. */
+typedef struct pf_top_row {
+    const char *name;         /* node name as printed by -top */
+    const char *inline_label; /* "", "(inline)" or "(partial-inline)" */
+    int64_t flat, cum;        /* in the sample unit */
+} pf_top_row;
+
+typedef struct pf_top {
+    const char *sample_type;  /* e.g. "cpu", "inuse_space" */
+    const char *sample_unit;  /* e.g. "nanoseconds" */
+    const char *output_unit;  /* unit pprof scales the text to */
+    int64_t total;            /* report total (sum of |value|) */
+    int64_t shown_flat;       /* sum of flat over the rows */
+    size_t dropped_nodes;     /* below nodefraction */
+    int64_t dropped_cutoff;   /* their cum is <= this */
+    size_t nodes_before_count;/* rows before -nodecount applied */
+    size_t nrows;
+    pf_top_row *rows;
+    size_t nlabels;           /* header lines as -top prints them */
+    const char **labels;
+} pf_top;
+
+/* Compute the top report. *OUT is the caller's (pf_top_free). */
+PF_API int pf_report_top(pf_top **out, const pf_profile *p,
+                         const pf_report_opts *opts);
+PF_API void pf_top_free(pf_top *t);               /* NULL is a no-op */
+/* Write T as JSON (schema in docs/TOOLS-pproftop.md). */
+PF_API int pf_top_write_json(const pf_top *t, pf_writer w);
+/* Write T as CSV: a header line, then one line per row. */
+PF_API int pf_top_write_csv(const pf_top *t, pf_writer w);
 
 
 /* ------------------------------------------------------------------ */
 /* Symbolization (symbolize.c)                                         */
 
-/* (symbolizer API: added by the symbolization change) */
+/*
+ * Offline symbolization of ELF binaries with elfutils (libdw/libdwfl).
+ * This is the one part of the library that opens files: it reads the
+ * ELF binaries and debug files named by the profile's mappings (and by
+ * OPTS), read-only. It still never prints: per-mapping diagnostics go
+ * into a pf_symbolize_report the caller prints as it likes.
+ *
+ * Lookup order for a mapping's file (docs/SYMBOLIZE.md has the detail):
+ *   1. opts->binaries whose GNU build id equals the mapping's, else whose
+ *      base name equals the mapping file's base name; for the main
+ *      mapping (index 0) with no file name, the first unmatched binary;
+ *   2. each directory D of opts->search_path (':'-separated, like
+ *      PPROF_BINARY_PATH): D/BUILDID/BASENAME, D/BASENAME, D/FILE;
+ *   3. the mapping's file name itself;
+ *   4. DEBUGDIR/.build-id/xx/rest.debug by the mapping's build id.
+ * A candidate whose build id differs from the mapping's is rejected
+ * (never symbolized with wrong names). DWARF may come from the file or
+ * a separate debug file (build id under DEBUGDIR/.build-id, or
+ * .gnu_debuglink); without DWARF the ELF symbol table is used.
+ */
+typedef enum pf_demangle {
+    PF_DEMANGLE_SIMPLE = 0, /* pprof's default: no parameters/templates */
+    PF_DEMANGLE_FULL,       /* the whole demangled signature */
+    PF_DEMANGLE_NONE        /* keep mangled names */
+} pf_demangle;
+
+typedef struct pf_symbolize_opts {
+    unsigned version;
+    const char *const *binaries; /* NBINARIES paths (--binary) */
+    size_t nbinaries;
+    const char *search_path;     /* ':'-separated directories or NULL */
+    const char *debug_dir;       /* NULL = "/usr/lib/debug"; "" = none */
+    bool force;                  /* re-symbolize locations that have lines */
+    pf_demangle demangle;
+} pf_symbolize_opts;
+#define PF_SYMBOLIZE_OPTS_VERSION 1
+#define PF_SYMBOLIZE_OPTS_INIT                                             \
+    { PF_SYMBOLIZE_OPTS_VERSION, NULL, 0, NULL, NULL, false,              \
+      PF_DEMANGLE_SIMPLE }
+
+/* What happened to one mapping. */
+typedef enum pf_sym_status {
+    PF_SYM_OK = 0,          /* file used; see nresolved for coverage */
+    PF_SYM_NOTHING_TO_DO,   /* no location of it needs symbols */
+    PF_SYM_PSEUDO,          /* [vdso], [vsyscall], [heap], /dev/dri/...:
+                               nothing to read, by design */
+    PF_SYM_NO_FILE,         /* mapping has no file name and no binary */
+    PF_SYM_MISSING,         /* no candidate file exists */
+    PF_SYM_NOT_ELF,         /* the file is not an ELF file */
+    PF_SYM_BAD_ELF,         /* unreadable or corrupt ELF */
+    PF_SYM_BUILD_ID_MISMATCH, /* only files with another build id */
+    PF_SYM_NO_SYMBOLS       /* no DWARF and no symbol covers any address */
+} pf_sym_status;
+
+PF_API const char *pf_sym_status_name(pf_sym_status s);
+
+typedef struct pf_symbolize_mapping_report {
+    uint32_t mapping;       /* index in the profile */
+    pf_sym_status status;
+    bool failed;            /* counts as failure (see pf_symbolize_report) */
+    bool system_lib;        /* file lives in a system library directory */
+    bool dwarf;             /* DWARF was found and used */
+    bool symtab;            /* an ELF symbol table was used */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t naddresses;      /* distinct addresses among them */
+    size_t nresolved;       /* locations that got at least a function */
+    size_t nsymtab_only;    /* ...of which from the symbol table only */
+    char *file;             /* ELF file used or rejected, NULL if none */
+    char *debug_file;       /* separate debug file used, NULL if none */
+    char detail[200];       /* why not (fully) symbolized, "" if nothing */
+} pf_symbolize_mapping_report;
+
+/* Per-mapping diagnostics of pf_profile_symbolize, owned by the caller
+ * (pf_symbolize_report_release). A mapping is a failure when it has
+ * locations to symbolize and status is NO_FILE, MISSING, NOT_ELF,
+ * BAD_ELF, BUILD_ID_MISMATCH or NO_SYMBOLS, except for system libraries
+ * (files under /lib*, /usr/lib*) where a missing or stripped file only
+ * leaves those frames unsymbolized, as pprof does. PSEUDO mappings are
+ * never failures. Individual addresses that no symbol covers (PLT
+ * stubs, _start without symbols) are counted, never failures. */
+typedef struct pf_symbolize_report {
+    pf_symbolize_mapping_report *mappings; /* one per profile mapping */
+    size_t nmappings;
+    size_t nfailed;         /* mappings with failed set */
+    size_t nunmapped;       /* locations with no mapping (left alone) */
+    size_t nlocations;      /* locations that wanted symbols */
+    size_t nresolved;       /* ...that got at least a function */
+} pf_symbolize_report;
+#define PF_SYMBOLIZE_REPORT_INIT { NULL, 0, 0, 0, 0, 0 }
+PF_API void pf_symbolize_report_release(pf_symbolize_report *rep);
+
+/* Symbolize every location of P through its mapping, in place: each
+ * location gets lines in profile.proto order (line[0] innermost inlined
+ * function, last line the physical function), functions get demangled
+ * names with the linkage name as system_name, and mapping has_* flags
+ * are set for what was obtained. Locations that already have lines are
+ * left alone unless opts->force. OPTS may be NULL; REP may be NULL, else
+ * it is filled (release it even after a failure). Returns PF_OK even
+ * when mappings could not be symbolized (that is in REP); an error
+ * (PF_ENOMEM, PF_EINVAL) leaves P valid but possibly half-symbolized. */
+PF_API int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
+                                pf_symbolize_report *rep);
 
 
 #ifdef __cplusplus

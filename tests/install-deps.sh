@@ -2,9 +2,9 @@
 # Install what building and testing need on Debian, if anything is
 # missing (as root: apt-get; otherwise print the command to run).
 set -eu
-pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go libmicrohttpd-dev
-libgoogle-perftools-dev llvm time"
+pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
+libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go
+libgoogle-perftools-dev llvm clang time"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the test suites and print one closing line "N passed, N failed".
 #
-#   tests/run.sh [unit|cli|interop]...     (default: all three)
+#   tests/run.sh [unit|fuzz|cli|interop]...     (default: all)
 #
 # unit:    every $O/tests/test_* cmocka binary (one per module)
+# fuzz:    every $O/tests/fuzz/fuzz_X replaying testdata/fuzz/X/
 # cli:     every tests/cli/<tool>/<case>.sh (tools, exit codes, errors)
 # interop: every tests/interop/<case>.sh (runs `go tool pprof` for real)
 #
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 export O BIN="$PWD/$O/bin" TESTDATA="$PWD/testdata" CORPUS="$PWD/testdata/corpus"
 export TESTLIB="$PWD/tests/lib.sh" TZ=UTC LC_ALL=C
-suites=${*:-unit cli interop}
+suites=${*:-unit fuzz cli interop}
 pass=0 fail=0 skip=0
 failed=()
 tmproot=$(mktemp -d "${TMPDIR:-/tmp}/pftest.XXXXXX")
@@ -59,9 +60,25 @@ run_sh() {
     done
 }
 
+run_fuzz() {
+    local t name dir
+    for t in "$O"/tests/fuzz/fuzz_*; do
+        [ -x "$t" ] || continue
+        name=$(basename "$t"); dir="testdata/fuzz/${name#fuzz_}"
+        [ -d "$dir" ] || continue
+        if "$t" "$dir" >"$tmproot/$name.log" 2>&1; then
+            pass=$((pass + 1)); echo "ok   fuzz $name ($(tail -1 "$tmproot/$name.log"))"
+        else
+            fail=$((fail + 1)); failed+=("fuzz:$name"); echo "FAIL fuzz $name"
+            tail -20 "$tmproot/$name.log" | sed 's/^/    | /'
+        fi
+    done
+}
+
 for s in $suites; do
     case $s in
     unit) run_unit ;;
+    fuzz) run_fuzz ;;
     cli) run_sh cli ;;
     interop) run_sh interop ;;
     *) echo "unknown suite $s" >&2; exit 2 ;;

@@ -41,7 +41,6 @@ int main(int argc, char **argv)
     pf_encode_opts eopts = PF_ENCODE_OPTS_INIT;
     pf_out_format of = PF_OUT_UNKNOWN;
     pf_profile *p;
-    char *end;
     int c;
 
     tool_init(argv[0]);
@@ -54,15 +53,11 @@ int main(int argc, char **argv)
                                  "debug2, folded or raw)", optarg);
             break;
         case 'l':
-            eopts.level = (int)strtol(optarg, &end, 10);
-            if (*end || eopts.level < 1 || eopts.level > 9)
-                tool_usage_error("--level wants 1 to 9, not '%s'", optarg);
+            eopts.level = tool_parse_gzip_level("--level", optarg);
             break;
         case 'M':
-            dopts.max_inflated = strtoull(optarg, &end, 10);
-            if (*end || dopts.max_inflated == 0)
-                tool_usage_error("--max-inflated wants a positive byte "
-                                 "count, not '%s'", optarg);
+            dopts.max_inflated = tool_parse_byte_count("--max-inflated",
+                                                       optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);

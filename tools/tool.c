@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,16 +110,15 @@ void tool_version(void)
     exit(TOOL_EXIT_OK);
 }
 
-int tool_read_file(const char *path, unsigned char **buf, size_t *len,
-                   char *errmsg, size_t errlen)
+int tool_read_file(tool_file *f, const char *path, char *errmsg,
+                   size_t errlen)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     unsigned char *data = NULL;
     size_t cap = 0, n = 0;
     struct stat st;
 
-    *buf = NULL;
-    *len = 0;
+    memset(f, 0, sizeof(*f));
     if (fd < 0) {
         snprintf(errmsg, errlen, "%s", strerror(errno));
         return -1;
@@ -127,11 +127,20 @@ int tool_read_file(const char *path, unsigned char **buf, size_t *len,
         snprintf(errmsg, errlen, "is a directory");
         goto fail;
     }
-    /* Regular files: one read of the known size (+1 to see EOF). */
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            if (fd != STDIN_FILENO)
+                close(fd);
+            f->data = m;
+            f->len = f->mapped = (size_t)st.st_size;
+            return 0;
+        }
+        /* Not mappable (some special files): read it instead. */
         cap = (size_t)st.st_size + 1;
-    else
+    } else {
         cap = 1 << 16;
+    }
     data = malloc(cap);
     if (!data) {
         snprintf(errmsg, errlen, "out of memory");
@@ -162,8 +171,8 @@ int tool_read_file(const char *path, unsigned char **buf, size_t *len,
     }
     if (fd != STDIN_FILENO)
         close(fd);
-    *buf = data;
-    *len = n;
+    f->data = data;
+    f->len = n;
     return 0;
 fail:
     if (fd != STDIN_FILENO)
@@ -172,20 +181,50 @@ fail:
     return -1;
 }
 
+void tool_file_release(tool_file *f)
+{
+    if (f->mapped)
+        munmap(f->data, f->mapped);
+    else
+        free(f->data);
+    memset(f, 0, sizeof(*f));
+}
+
+int tool_parse_gzip_level(const char *opt, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*end || end == arg || v < 1 || v > 9)
+        tool_usage_error("%s wants 1 to 9, not '%s'", opt, arg);
+    return (int)v;
+}
+
+uint64_t tool_parse_byte_count(const char *opt, const char *arg)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (*end || end == arg || v == 0 || errno || arg[0] == '-')
+        tool_usage_error("%s wants a positive byte count, not '%s'", opt, arg);
+    return v;
+}
+
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
                               const pf_decode_opts *opts)
 {
-    unsigned char *buf;
-    size_t len;
+    tool_file in;
     char msg[256];
     pf_profile *p;
     int err;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
-    if (tool_read_file(path, &buf, &len, msg, sizeof(msg)) < 0)
+    if (tool_read_file(&in, path, msg, sizeof(msg)) < 0)
         tool_die_code(die_code, "%s: %s", name, msg);
-    err = pf_profile_read(&p, fmt, buf, len, opts);
-    free(buf);
+    err = pf_profile_read(&p, fmt, in.data, in.len, opts);
+    tool_file_release(&in);
     if (err < 0)
         tool_die_lib(die_code, err, name);
     return p;
@@ -260,9 +299,11 @@ static void out_free(tool_out *o)
 
 void tool_out_commit(tool_out *o)
 {
-    const char *name = o->path ? o->path : "<stdout>";
+    char name[4096];
     int code = o->die_code;
 
+    /* A copy: tool_out_abort frees O before the message is printed. */
+    snprintf(name, sizeof(name), "%s", o->path ? o->path : "<stdout>");
     if (fflush(o->f) != 0 || ferror(o->f)) {
         char msg[256];
         snprintf(msg, sizeof(msg), "%s", strerror(errno));

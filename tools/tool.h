@@ -37,9 +37,23 @@ noreturn void tool_usage_error(const char *fmt, ...)
 /* Print "NAME VERSION (libprofile VERSION)" to stdout, exit 0. */
 noreturn void tool_version(void);
 
-/* Read all of PATH ("-" = stdin). 0 or -1 with a message in *ERRMSG. */
-int tool_read_file(const char *path, unsigned char **buf, size_t *len,
-                   char *errmsg, size_t errlen);
+/* The whole content of an input file: regular files are mapped (no
+ * copy, pages shared with the page cache), pipes and stdin read into
+ * memory. */
+typedef struct tool_file {
+    unsigned char *data;
+    size_t len;
+    size_t mapped;      /* bytes mapped, 0 if malloc'd */
+} tool_file;
+/* Read all of PATH ("-" = stdin). 0 or -1 with a message in ERRMSG. */
+int tool_read_file(tool_file *f, const char *path, char *errmsg,
+                   size_t errlen);
+void tool_file_release(tool_file *f);
+/* Option values shared by several tools; a bad value is a usage error
+ * (exit 2) naming OPT. */
+int tool_parse_gzip_level(const char *opt, const char *arg);
+uint64_t tool_parse_byte_count(const char *opt, const char *arg);
+
 /* Read and parse any supported format; dies (exit DIE_CODE) with
  * "NAME: PATH: detail" on failure. */
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,

@@ -1,0 +1,384 @@
+/*
+ * pproftop: the reports of `go tool pprof` (-top, -traces, -tree,
+ * -peek) with the same flags and byte-identical text, plus folded
+ * stacks and JSON/CSV for scripts. See docs/TOOLS-pproftop.md.
+ *
+ * Flags are parsed the way Go's flag package does it (-name, --name,
+ * -name=value, -name value), so command lines written for
+ * `go tool pprof -top` work unchanged.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char usage_text[] =
+    "Usage: pproftop [FLAGS] FILE...\n"
+    "Print a report of the profile FILE ('-' = stdin) in the layout of\n"
+    "`go tool pprof`; several FILEs are merged first. Any format the\n"
+    "library reads is accepted.\n"
+    "\n"
+    "Report (one of; default -top):\n"
+    "  -top, -text         flat/cum table, as go tool pprof -top\n"
+    "  -traces             every sample's stack, as -traces\n"
+    "  -tree               callers/callees of every node, as -tree\n"
+    "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
+    "  -folded             folded stacks 'root;...;leaf VALUE'\n"
+    "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "\n"
+    "Options (as go tool pprof):\n"
+    "  -sample_index=NAME|N  value to report (default: the profile's)\n"
+    "  -inuse_space -inuse_objects -alloc_space -alloc_objects\n"
+    "  -total_delay -contentions -mean_delay\n"
+    "                      shorthands for -sample_index (and -mean)\n"
+    "  -mean               average value per event (value / value 0)\n"
+    "  -nodecount=N        show at most N nodes (top: all; tree: 80)\n"
+    "  -nodefraction=F     hide nodes below F of the total (0.005)\n"
+    "  -edgefraction=F     hide edges below F of the total (0.001)\n"
+    "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
+    "  -unit=UNIT          output unit (default: minimum)\n"
+    "  -focus=RE -ignore=RE -hide=RE -show=RE -show_from=RE -prune_from=RE\n"
+    "  -tagfocus=[KEY=]VAL -tagignore=[KEY=]VAL -tagshow=RE -taghide=RE\n"
+    "  -functions -filefunctions -files -lines -addresses\n"
+    "                      node granularity (default -functions)\n"
+    "  -noinlines          attribute inlined calls to their caller\n"
+    "  -relative_percentages  percentages of the focused total\n"
+    "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
+    "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -h, --help          show this help and exit\n"
+    "  -V, --version       show the version and exit\n"
+    "\n"
+    "Exit status: 0 success, 1 failure (unreadable input, -peek matching\n"
+    "nothing), 2 usage error (bad flag, invalid regexp or tag filter,\n"
+    "unknown sample index).\n";
+
+typedef struct flags {
+    pf_report_opts ro;
+    pf_report_kind kind;
+    int out;                    /* 0 text, 1 json, 2 csv */
+    int nkind;
+    const char *si_short;       /* from -inuse_space & co */
+    int gran_set;
+} flags;
+
+static bool parse_bool(const char *name, const char *v)
+{
+    if (!v || strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+        strcmp(v, "t") == 0 || strcmp(v, "T") == 0 || strcmp(v, "TRUE") == 0 ||
+        strcmp(v, "True") == 0)
+        return true;
+    if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+        strcmp(v, "f") == 0 || strcmp(v, "F") == 0 ||
+        strcmp(v, "FALSE") == 0 || strcmp(v, "False") == 0)
+        return false;
+    tool_usage_error("invalid boolean value '%s' for -%s", v, name);
+}
+
+static void set_kind(flags *f, pf_report_kind k, int out)
+{
+    f->kind = k;
+    f->out = out;
+    f->nkind++;
+}
+
+static void set_gran(flags *f, pf_granularity g)
+{
+    f->ro.filter.granularity = g;
+    f->gran_set++;
+}
+
+static void set_si(flags *f, const char *name, bool on)
+{
+    if (!on)
+        return;
+    if (f->si_short) {
+        tool_warn("multiple value selections, ignoring -%s", name);
+        return;
+    }
+    f->si_short = name;
+}
+
+/* Returns true if NAME is a boolean flag (and applies it). */
+static bool bool_flag(flags *f, const char *name, const char *v)
+{
+    static const struct { const char *n; int id; } tab[] = {
+        { "top", 1 }, { "text", 1 }, { "traces", 2 }, { "tree", 3 },
+        { "folded", 4 }, { "json", 5 }, { "csv", 6 }, { "cum", 7 },
+        { "flat", 8 }, { "functions", 9 }, { "filefunctions", 10 },
+        { "files", 11 }, { "lines", 12 }, { "addresses", 13 },
+        { "noinlines", 14 }, { "mean", 15 }, { "relative_percentages", 16 },
+        { "no_drop_frames", 17 }, { "no_file_line", 18 },
+        { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
+        { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
+        { "mean_delay", 26 },
+    };
+    bool on;
+
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+        if (strcmp(tab[i].n, name) != 0)
+            continue;
+        on = parse_bool(name, v);
+        switch (tab[i].id) {
+        case 1: if (on) set_kind(f, PF_REPORT_TOP, 0); break;
+        case 2: if (on) set_kind(f, PF_REPORT_TRACES, 0); break;
+        case 3: if (on) set_kind(f, PF_REPORT_TREE, 0); break;
+        case 4: if (on) set_kind(f, PF_REPORT_FOLDED, 0); break;
+        case 5: if (on) set_kind(f, PF_REPORT_TOP, 1); break;
+        case 6: if (on) set_kind(f, PF_REPORT_TOP, 2); break;
+        case 7: f->ro.cum_sort = on; break;
+        case 8: if (on) f->ro.cum_sort = false; break;
+        case 9: if (on) set_gran(f, PF_GRAN_FUNCTIONS); break;
+        case 10: if (on) set_gran(f, PF_GRAN_FILEFUNCTIONS); break;
+        case 11: if (on) set_gran(f, PF_GRAN_FILES); break;
+        case 12: if (on) set_gran(f, PF_GRAN_LINES); break;
+        case 13: if (on) set_gran(f, PF_GRAN_ADDRESSES); break;
+        case 14: f->ro.filter.noinlines = on; break;
+        case 15: f->ro.mean = on; break;
+        case 16: f->ro.relative = on; break;
+        case 17: f->ro.filter.no_drop_frames = on; break;
+        case 18: f->ro.hide_file_line = on; break;
+        case 20: set_si(f, "inuse_space", on); break;
+        case 21: set_si(f, "inuse_objects", on); break;
+        case 22: set_si(f, "alloc_space", on); break;
+        case 23: set_si(f, "alloc_objects", on); break;
+        case 24: set_si(f, "delay", on); break;
+        case 25: set_si(f, "contentions", on); break;
+        case 26:
+            set_si(f, "delay", on);
+            if (on)
+                f->ro.mean = true;
+            break;
+        default: break;
+        }
+        return true;
+    }
+    return false;
+}
+
+static double parse_fraction(const char *name, const char *v)
+{
+    char *end;
+    double d;
+
+    errno = 0;
+    d = strtod(v, &end);
+    if (errno || *end || end == v || d < 0)
+        tool_usage_error("invalid value '%s' for -%s", v, name);
+    return d;
+}
+
+/* Returns true if NAME takes a value (and applies VAL). */
+static bool value_flag(flags *f, const char *name, const char *val)
+{
+    pf_filter_opts *fo = &f->ro.filter;
+    const char **dst = NULL;
+
+    if (strcmp(name, "sample_index") == 0) dst = &f->ro.sample_index;
+    else if (strcmp(name, "focus") == 0) dst = &fo->focus;
+    else if (strcmp(name, "ignore") == 0) dst = &fo->ignore;
+    else if (strcmp(name, "hide") == 0) dst = &fo->hide;
+    else if (strcmp(name, "show") == 0) dst = &fo->show;
+    else if (strcmp(name, "show_from") == 0) dst = &fo->show_from;
+    else if (strcmp(name, "prune_from") == 0) dst = &fo->prune_from;
+    else if (strcmp(name, "tagfocus") == 0) dst = &fo->tagfocus;
+    else if (strcmp(name, "tagignore") == 0) dst = &fo->tagignore;
+    else if (strcmp(name, "tagshow") == 0) dst = &fo->tagshow;
+    else if (strcmp(name, "taghide") == 0) dst = &fo->taghide;
+    else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
+    if (dst) {
+        if (val)
+            *dst = val;
+        return true;
+    }
+    if (strcmp(name, "peek") == 0) {
+        if (val) {
+            f->ro.symbol = val;
+            if (*val)
+                set_kind(f, PF_REPORT_PEEK, 0);
+        }
+        return true;
+    }
+    if (strcmp(name, "nodecount") == 0) {
+        if (val) {
+            char *end;
+            long n;
+            errno = 0;
+            n = strtol(val, &end, 10);
+            if (errno || *end || end == val || n < -1 || n > 1000000000)
+                tool_usage_error("invalid value '%s' for -nodecount", val);
+            f->ro.nodecount = (int)n;
+        }
+        return true;
+    }
+    if (strcmp(name, "nodefraction") == 0) {
+        if (val)
+            f->ro.nodefraction = parse_fraction(name, val);
+        return true;
+    }
+    if (strcmp(name, "edgefraction") == 0) {
+        if (val)
+            f->ro.edgefraction = parse_fraction(name, val);
+        return true;
+    }
+    return false;
+}
+
+/* Parse ARGV Go-style; returns the index of the first file argument. */
+static int parse_args(flags *f, int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *eq, *val = NULL;
+        char name[64];
+        size_t n;
+
+        if (a[0] != '-' || a[1] == '\0')
+            break;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        a += a[1] == '-' ? 2 : 1;
+        eq = strchr(a, '=');
+        n = eq ? (size_t)(eq - a) : strlen(a);
+        if (n == 0 || n >= sizeof(name))
+            tool_usage_error("bad flag syntax: %s", argv[i]);
+        memcpy(name, a, n);
+        name[n] = '\0';
+        if (eq)
+            val = eq + 1;
+        if (strcmp(name, "h") == 0 || strcmp(name, "help") == 0) {
+            fputs(usage_text, stdout);
+            exit(TOOL_EXIT_OK);
+        }
+        if (strcmp(name, "V") == 0 || strcmp(name, "version") == 0)
+            tool_version();
+        if (bool_flag(f, name, val))
+            continue;
+        if (value_flag(f, name, NULL)) {
+            if (!val) {
+                if (i + 1 >= argc)
+                    tool_usage_error("flag needs an argument: -%s", name);
+                val = argv[++i];
+            }
+            value_flag(f, name, val);
+            continue;
+        }
+        tool_usage_error("flag provided but not defined: -%s", name);
+    }
+    return i;
+}
+
+static int write_stdout(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+/* pprof's "X expression matched no samples" warnings. */
+static void warn_unmatched(const pf_filter_opts *o, unsigned matched)
+{
+    static const struct { const char *name; unsigned bit; } tab[] = {
+        { "Focus", PF_MATCHED_FOCUS }, { "Ignore", PF_MATCHED_IGNORE },
+        { "Hide", PF_MATCHED_HIDE }, { "Show", PF_MATCHED_SHOW },
+        { "ShowFrom", PF_MATCHED_SHOW_FROM },
+        { "TagFocus", PF_MATCHED_TAGFOCUS },
+        { "TagIgnore", PF_MATCHED_TAGIGNORE },
+        { "TagShow", PF_MATCHED_TAGSHOW }, { "TagHide", PF_MATCHED_TAGHIDE },
+    };
+    const char *val[] = { o->focus, o->ignore, o->hide, o->show,
+                          o->show_from, o->tagfocus, o->tagignore,
+                          o->tagshow, o->taghide };
+
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+        if (val[i] && *val[i] && !(matched & tab[i].bit))
+            tool_warn("%s expression matched no samples", tab[i].name);
+}
+
+static const char *display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* Read the N files of PATHS; several are merged as go tool pprof does. */
+static pf_profile *load_all(int n, char **paths)
+{
+    if (n == 1)
+        return tool_load_profile(paths[0], NULL, TOOL_EXIT_FAIL, NULL);
+#ifdef PF_MERGE_OPTS_VERSION
+    {
+        pf_merger *m = NULL;
+        pf_profile *out = NULL;
+        int err;
+
+        if ((err = pf_merger_new(&m, NULL)) < 0)
+            tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
+        for (int i = 0; i < n; i++) {
+            pf_profile *p = tool_load_profile(paths[i], NULL, TOOL_EXIT_FAIL,
+                                              NULL);
+            err = pf_merger_add(m, p);
+            pf_profile_free(p);
+            if (err < 0)
+                tool_die_lib(TOOL_EXIT_FAIL, err, display_name(paths[i]));
+        }
+        if ((err = pf_merger_finish(&out, m)) < 0)
+            tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
+        pf_merger_free(m);
+        return out;
+    }
+#else
+    tool_usage_error("several FILEs need the merge library, which this "
+                     "build does not have");
+#endif
+}
+
+int main(int argc, char **argv)
+{
+    pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
+    pf_writer w = { write_stdout, NULL };
+    flags f;
+    pf_profile *p;
+    unsigned matched = 0;
+    int first, err, idx;
+
+    tool_init(argv[0]);
+    memset(&f, 0, sizeof(f));
+    f.ro = ro0;
+    f.kind = PF_REPORT_TOP;
+    first = parse_args(&f, argc, argv);
+    if (f.nkind > 1)
+        tool_usage_error("must set at most one output format");
+    if (f.gran_set > 1)
+        tool_usage_error("conflicting granularity options");
+    if (f.si_short && !(f.ro.sample_index && *f.ro.sample_index))
+        f.ro.sample_index = f.si_short;
+    if (first >= argc)
+        tool_usage_error("no profile source specified");
+    if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
+        tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
+    p = load_all(argc - first, argv + first);
+    if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
+        tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
+    f.ro.matched = &matched;
+    if (f.out) {
+        pf_top *t = NULL;
+        err = pf_report_top(&t, p, &f.ro);
+        if (err >= 0)
+            err = f.out == 1 ? pf_top_write_json(t, w) : pf_top_write_csv(t, w);
+        pf_top_free(t);
+    } else {
+        err = pf_report_write(p, w, f.kind, &f.ro);
+    }
+    pf_profile_free(p);
+    if (err >= 0)
+        warn_unmatched(&f.ro.filter, matched);
+    if (err < 0)
+        tool_die_lib(err == PF_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL, err,
+                     argc - first > 1 ? "merged profile"
+                                      : display_name(argv[first]));
+    if (fflush(stdout) != 0 || ferror(stdout))
+        tool_die("write error on stdout");
+    return TOOL_EXIT_OK;
+}
