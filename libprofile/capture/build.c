@@ -324,8 +324,21 @@ int pf__cap_builder_synthetic(pf_cap_builder *b, const char *fn,
     return pf_profile_add_sample(b->p, &loc, 1, values, NULL, 0);
 }
 
+/* Profiles are symbolized in process (libdw, the library's symbolizer)
+ * so they read anywhere without the binaries; PPROF_SYMBOLIZE=0 turns
+ * it off (the mappings and build ids still let pprof symbolize). A
+ * symbolization failure is not fatal: the profile stays valid, with
+ * the frames it could not name left unsymbolized. */
 int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out)
 {
+    const char *env = getenv("PPROF_SYMBOLIZE");
+
+    if (!env || strcmp(env, "0") != 0) {
+        pf_symbolize_opts o = PF_SYMBOLIZE_OPTS_INIT;
+        o.debug_dir = "";
+        if (pf_profile_symbolize(b->p, &o, NULL) == PF_ENOMEM)
+            return pf__error_oom();
+    }
     *out = b->p;
     b->p = NULL;
     return PF_OK;

@@ -24,6 +24,12 @@ for hz in 100 1000; do
         die "period is not 1e9/$hz"
 done
 
+# Written symbolized: pprof names the frames without the binary.
+pprof -top "$WORK/busy100.pb.gz" | grep -q ' busy_loop$' ||
+    die "profile is not symbolized"
+pprof -raw "$WORK/busy100.pb.gz" | grep -q 'busy_loop tests/capture/src/busy.c:[0-9]' ||
+    die "no file:line for busy_loop"
+
 split() {  # NAME THREADS MODE
     local p="$WORK/$1.pb.gz" a b share
     run "$CAPBIN/cpu_split" "$p" "$2" 1 1000 "$3"
