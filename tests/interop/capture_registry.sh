@@ -23,6 +23,11 @@ grep -qx "stop without start: cpu profiling is not running" "$WORK/errors.txt" |
 [ "$(top_cum "$B" "$WORK/custom.pb.gz" open_a)" = 3 ] || die "open_a count"
 [ "$(top_cum "$B" "$WORK/custom.pb.gz" open_b)" = 2 ] || die "open_b count"
 pprof -raw "$WORK/custom.pb.gz" | grep -qx 'example.com/files/count' || die "custom sample type"
+# debug=1: Go's count-profile text, which pprof reads back
+head -1 "$WORK/custom.txt" | grep -qx 'example.com/files profile: total 5' || die "debug=1 header: $(head -1 "$WORK/custom.txt")"
+[ "$(grep -c $'^#\t0x[0-9a-f]*\topen_a+0x' "$WORK/custom.txt")" = 3 ] || die "debug=1 frames of open_a"
+pprof -raw "$WORK/custom.txt" | grep -qx 'example.com/files/count' || die "debug=1 text does not load in pprof"
+head -1 "$WORK/threadcreate.txt" | grep -qx 'threadcreate profile: total 4' || die "threadcreate debug=1"
 # threads: 3 parked threads with parked_thread on their stacks, 4 in all
 [ "$(top_cum "$B" "$WORK/threads.pb.gz" parked_thread)" = 3 ] || die "parked threads"
 pprof -raw "$WORK/threads.pb.gz" | grep -qx 'threads/count' || die "threads sample type"

@@ -125,6 +125,7 @@ int main(int argc, char **argv)
     pf_capture_profile_remove(g_files, &g_fds[7]);   /* absent: no-op */
     CHECK(pf_capture_profile_count(g_files) == 5);
     write_to(errs, argv[1], "example.com/files", "custom.pb.gz", 0);
+    write_to(errs, argv[1], "example.com/files", "custom.txt", 1);
 
     /* threads and threadcreate */
     CHECK(pthread_create(&t0, NULL, noop, NULL) == 0);
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
     write_to(errs, argv[1], "threads", "threads.pb.gz", 0);
     write_to(errs, argv[1], "threads", "threads.txt", 2);
     write_to(errs, argv[1], "threadcreate", "threadcreate.pb.gz", 0);
+    write_to(errs, argv[1], "threadcreate", "threadcreate.txt", 1);
     pthread_mutex_lock(&g_mu);
     g_release = 1;
     pthread_cond_broadcast(&g_cv);
