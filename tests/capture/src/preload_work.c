@@ -2,7 +2,9 @@
  * A plain program (not linked with libprofile-capture) for LD_PRELOAD
  * runs: two threads split their CPU 3:1 between three_parts and
  * one_part; kept_alloc keeps 2000 x 4 KiB; a SIGALRM handler of the
- * program allocates and frees on every tick (1 kHz); a forked child
+ * program allocates and frees on every tick (1 kHz), taken only while
+ * the workers spin (an allocating handler that interrupts malloc itself
+ * deadlocks in glibc's or ASan's allocator, profiler or not); a forked child
  * burns CPU in child_only_work and exits without exec.
  *
  *   preload_work SECONDS
@@ -44,7 +46,12 @@ static void *worker(void *arg)
 {
     int64_t until = cpu_ns() + (int64_t)(g_seconds * 1e9);
     uint64_t r = (uint64_t)(uintptr_t)&until;
+    sigset_t ss;
+
     (void)arg;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGALRM);
+    pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
     while (cpu_ns() < until) {
         long u;
         r = r * 6364136223846793005ull + 1442695040888963407ull;
@@ -52,6 +59,7 @@ static void *worker(void *arg)
         three_parts(u);
         one_part(u);
     }
+    pthread_sigmask(SIG_BLOCK, &ss, NULL);
     return NULL;
 }
 
@@ -83,22 +91,17 @@ int main(int argc, char **argv)
     struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
     pthread_t th[2];
     pid_t pid;
+    sigset_t ss;
     int st;
 
     g_seconds = argc > 1 ? atof(argv[1]) : 0.5;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &ss, NULL);     /* workers unblock it */
     signal(SIGALRM, on_alarm);
     setitimer(ITIMER_REAL, &it, NULL);
     kept_alloc();
-    {
-        /* glibc's fork holds the malloc locks: the allocating handler
-         * must not interrupt it (deadlocks with or without a profiler) */
-        sigset_t ss, old;
-        sigemptyset(&ss);
-        sigaddset(&ss, SIGALRM);
-        pthread_sigmask(SIG_BLOCK, &ss, &old);
-        pid = fork();
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-    }
+    pid = fork();
     if (pid == 0) {
         child_only_work();
         exit(0);
