@@ -1,6 +1,7 @@
 # Helpers for the capture tests (tests/interop/capture_*.sh), sourced
 # after "$TESTLIB".
 CAPBIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$O/tests/capture"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lsan.supp"
 CAPLIB="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$O/lib"
 
 need_workload() {
