@@ -287,9 +287,11 @@ static int64_t charge_waiters(const void *m)
 
 #define FRAME() ((uintptr_t)__builtin_frame_address(0))
 
+extern _Atomic int pf__cap_ready;
+
 static inline bool active(void)
 {
-    return (atomic_load_explicit(&g_mutex_rate, memory_order_relaxed) > 0 ||
+    return atomic_load_explicit(&pf__cap_ready, memory_order_relaxed) && (atomic_load_explicit(&g_mutex_rate, memory_order_relaxed) > 0 ||
             atomic_load_explicit(&g_block_rate, memory_order_relaxed) > 0) &&
            !pf__cap_tls_sigvar.in_hook;
 }
@@ -324,7 +326,8 @@ PF_API int pthread_mutex_unlock(pthread_mutex_t *m)
 
     resolve();
     rate = atomic_load_explicit(&g_mutex_rate, memory_order_relaxed);
-    if (rate > 0 && !pf__cap_tls_sigvar.in_hook) {
+    if (rate > 0 && !pf__cap_tls_sigvar.in_hook &&
+        atomic_load_explicit(&pf__cap_ready, memory_order_relaxed)) {
         int64_t d = charge_waiters(m);
         if (d > 0 && (rate == 1 || rnd() % (uint64_t)rate == 0))
             add_event(1, FRAME(), rate, d * rate);

@@ -38,6 +38,9 @@ typedef void *(*realloc_fn)(void *, size_t);
 typedef void *(*memalign_fn)(size_t, size_t);
 typedef int (*posix_memalign_fn)(void **, size_t, size_t);
 
+/* Set by the constructor (preload.c): no sampling before it ran. */
+extern _Atomic int pf__cap_ready;
+
 /* Pull preload.o (constructor, fork handlers) into static links. */
 extern int pf__cap_preload_linked;
 int *pf__cap_preload_anchor = &pf__cap_preload_linked;
@@ -174,9 +177,12 @@ static inline bool should_sample(size_t n)
     }
     if (__builtin_expect((t->left -= (int64_t)n) > 0, 1))
         return false;
-    if (pf__cap_tls_sigvar.in_hook) {
-        /* the library's own allocation: do not let it use up the
-         * sample point */
+    if (pf__cap_tls_sigvar.in_hook ||
+        !atomic_load_explicit(&pf__cap_ready, memory_order_acquire)) {
+        /* the library's own allocation, or one made before its
+         * constructor ran (a sanitizer runtime initialising: nothing
+         * but the raw allocator may run yet): do not let it use up
+         * the sample point */
         t->left += (int64_t)n;
         return false;
     }

@@ -39,6 +39,9 @@ void pf__cap_cpu_atfork_child(void);
  * (and its constructor) in. */
 int pf__cap_preload_linked = 1;
 
+/* Interposers record nothing until the constructor has run. */
+_Atomic int pf__cap_ready;
+
 enum { OUT_CPU, OUT_HEAP, OUT_ALLOCS, OUT_MUTEX, OUT_BLOCK, OUT_TC, NOUT };
 static const char *const g_env[NOUT] = {
     "PPROF_CPU", "PPROF_HEAP", "PPROF_ALLOCS", "PPROF_MUTEX", "PPROF_BLOCK",
@@ -139,6 +142,7 @@ __attribute__((constructor)) static void pf_capture_init(void)
     bool any = false;
 
     pf__cap_thread_init_self();
+    atomic_store(&pf__cap_ready, 1);
     g_pid = getpid();
     pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
     if (env_long("PPROF_HEAP_RATE", 0, LONG_MAX, &v))
