@@ -1,0 +1,123 @@
+/*
+ * Private to the capture module (normal context): shared state and
+ * helpers of control.c, labels.c, registry.c, build.c, mallocwrap.c,
+ * contention.c, preload.c.
+ */
+#ifndef LIBPROFILE_CAPTURE_CAPINT_H
+#define LIBPROFILE_CAPTURE_CAPINT_H
+
+#include "internal.h"
+#include "capture.h"
+#include "sigpath.h"
+
+/* A small futex lock: the library's own locks never go through the
+ * interposed pthread_mutex_* (no self-profiling, no recursion). */
+typedef struct pf_cap_lock {
+    _Atomic int v;
+} pf_cap_lock;
+#define PF_CAP_LOCK_INIT { 0 }
+void pf__cap_lock(pf_cap_lock *l);
+void pf__cap_unlock(pf_cap_lock *l);
+
+/* Set up this thread's entry of pf__cap_tls_sigvar (stack bounds, tid)
+ * if not done yet. */
+void pf__cap_thread_init_self(void);
+/* Current thread's stack (return addresses, ret values as on the
+ * stack), starting SKIP frames above the caller of this function. */
+int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
+    __attribute__((noinline));
+/* The same from a given frame pointer (e.g. an interposer's own frame,
+ * __builtin_frame_address(0)): first entry = its return address. */
+int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max);
+
+/* Refresh the snapshot of readable ranges (for the unwinder). */
+int pf__cap_ranges_refresh(void);
+
+/* Scoped guard against re-entry from interposed functions. */
+static inline int pf__cap_hook_enter(void)
+{
+    return pf__cap_tls_sigvar.in_hook++;
+}
+static inline void pf__cap_hook_leave(void)
+{
+    pf__cap_tls_sigvar.in_hook--;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building profiles (build.c) */
+
+typedef struct pf_cap_map {
+    uint64_t start, limit;
+    uint32_t idx;                   /* mapping index in the profile */
+} pf_cap_map;
+
+typedef struct pf_cap_builder {
+    pf_profile *p;
+    pf_cap_map *maps;
+    size_t nmaps;
+    pf_u64map locs;                 /* address -> location index */
+    uint32_t *tmp;
+    size_t tmp_cap;
+} pf_cap_builder;
+
+/* A new profile P with the current process mappings (executable lines
+ * of /proc/self/maps with GNU build ids). */
+int pf__cap_builder_init(pf_cap_builder *b);
+void pf__cap_builder_release(pf_cap_builder *b);
+/* Append a sample for stack PCS (leaf first, raw: a leaf PC when
+ * LEAF_EXACT, otherwise all return addresses, stored as ret-1). */
+int pf__cap_builder_sample(pf_cap_builder *b, const uintptr_t *pcs, int n,
+                           bool leaf_exact, const int64_t *values,
+                           const pf_labelset *labels);
+/* Sample with one synthetic frame named FN (lost samples and the like). */
+int pf__cap_builder_synthetic(pf_cap_builder *b, const char *fn,
+                              const int64_t *values);
+/* The same with one numeric label KEY=NUM (no unit) when NUM != 0. */
+int pf__cap_builder_sample_num(pf_cap_builder *b, const uintptr_t *pcs,
+                               int n, const int64_t *values, const char *key,
+                               int64_t num);
+/* Symbolize (when the symbolizer is available) and hand over. */
+int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out);
+
+/* Hex GNU build id of the ELF file PATH into BUF ("" if none). */
+void pf__cap_build_id(const char *path, char *buf, size_t size);
+
+/* A count profile NAME/count (threads, threadcreate, custom) from raw
+ * stacks: identical (stack, labels) grouped, groups by count
+ * descending. Sorts S. */
+typedef struct pf_cap_cstack {
+    const uintptr_t *pcs;
+    int depth;
+    const pf_labelset *labels;
+} pf_cap_cstack;
+int pf__cap_count_profile(pf_profile **out, const char *name,
+                          pf_cap_cstack *s, size_t n, bool leaf_exact);
+
+/* ------------------------------------------------------------------ */
+/* Threads (control.c) */
+
+/* Thread-creation stacks for "threadcreate" and the live thread list. */
+int pf__cap_threadcreate_build(pf_profile **out);
+size_t pf__cap_threadcreate_count(void);
+/* Stacks of all live threads; DEBUG2 selects the crash-dump text. */
+int pf__cap_threads_build(pf_profile **out);
+size_t pf__cap_threads_count(void);
+int pf__cap_threads_write_dump(pf_writer w);
+
+/* Heap (mallocwrap.c) */
+int pf__cap_heap_build(pf_profile **out, bool allocs);
+size_t pf__cap_heap_count(void);
+
+/* fork handlers: PHASE 0 prepare, 1 parent, 2 child */
+void pf__cap_heap_fork(int phase);
+void pf__cap_contention_fork(int phase);
+
+/* Contention (contention.c) */
+int pf__cap_contention_build(pf_profile **out, bool mutex);
+size_t pf__cap_contention_count(bool mutex);
+
+/* Labels (labels.c) */
+size_t pf__cap_labels_to_pf(const pf_labelset *ls, pf_label *out,
+                            size_t max);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * libprofile-capture: runtime profiling of a C/C++ program, the C
+ * counterpart of Go's runtime/pprof. Link with -lprofile-capture (static
+ * or shared) or load it into an unmodified program with LD_PRELOAD (see
+ * docs/CAPTURE.md for the PPROF_* environment variables).
+ *
+ * What it records:
+ *  - cpu        per-thread CPU-time timers (SIGPROF), pf_capture_cpu_start
+ *  - heap       live sampled allocations (malloc & co. are interposed)
+ *  - allocs     all sampled allocations since start of the process
+ *  - threads    the stacks of all live threads, taken when written
+ *  - threadcreate  stacks that created threads (pthread_create)
+ *  - mutex      holders of contended pthread mutexes (delay in ns)
+ *  - block      time spent blocked in pthread mutex/cond/rwlock waits
+ *  - custom profiles made with pf_capture_profile_new
+ *
+ * Stacks are unwound by frame pointers: code whose frames should show up
+ * must be built with -fno-omit-frame-pointer (gcc/clang omit them at
+ * -O1 and above). Frames without a frame pointer are skipped (their
+ * callers still show up when the chain is intact) or end the stack.
+ *
+ * Profiles are written as profile.proto (gzipped, "debug=0") through a
+ * pf_writer, with mappings from /proc/self/maps and GNU build ids, so
+ * `go tool pprof BINARY PROFILE` (or just PROFILE, when the paths in the
+ * mappings are still valid) symbolizes them.
+ *
+ * Thread safety: every call may be made from any thread. None may be
+ * made from a signal handler.
+ */
+#ifndef LIBPROFILE_CAPTURE_H
+#define LIBPROFILE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* CPU profile                                                         */
+
+#define PF_CAPTURE_CPU_RATE_DEFAULT 100
+
+/* Set the sampling rate (samples per second of CPU time per thread) used
+ * by the next pf_capture_cpu_start. HZ must be 1..10000; PF_EINVAL
+ * otherwise, and PF_EINVAL while a CPU profile is running. The kernel
+ * may deliver fewer signals than asked (timer tick granularity): the
+ * profile's values are the CPU time measured by the thread CPU clocks,
+ * never samples times the requested period. */
+PF_API int pf_capture_cpu_set_rate(int hz);
+
+/* Start CPU profiling of every thread of the process (threads that
+ * exist now and threads created later). The profile is written to W
+ * when pf_capture_cpu_stop is called; W.ctx must stay valid until then.
+ * PF_EINVAL if a CPU profile is already running ("cpu profiling already
+ * in use"); PF_ENOMEM / PF_EIO (timer or signal setup) with detail. */
+PF_API int pf_capture_cpu_start(pf_writer w);
+
+/* Stop CPU profiling and write the profile to the writer given to
+ * start (gzipped profile.proto: samples/count, cpu/nanoseconds).
+ * PF_EINVAL if no profile is running; PF_EIO if the writer failed. The
+ * profiler is stopped in every case. */
+PF_API int pf_capture_cpu_stop(void);
+
+/* Like pf_capture_cpu_stop but hands the profile to the caller instead
+ * of writing it (*OUT is the caller's, pf_profile_free). */
+PF_API int pf_capture_cpu_stop_profile(pf_profile **out);
+
+/* True while a CPU profile is running. */
+PF_API bool pf_capture_cpu_running(void);
+
+/* ------------------------------------------------------------------ */
+/* Labels                                                              */
+
+/* An immutable set of string key/value pairs, sorted by key, one value
+ * per key. Label sets are interned: equal sets are the same pointer,
+ * and a set lives until the process exits, so pointers may be kept and
+ * compared freely and there is nothing to free. */
+typedef struct pf_labelset pf_labelset;
+
+/* The set of NPAIRS pairs KV[0]=KV[1], KV[2]=KV[3], ...; a key given
+ * twice keeps its last value. PF_EINVAL for a NULL or empty key. */
+PF_API int pf_labelset_new(const pf_labelset **out, const char *const *kv,
+                           size_t npairs);
+/* BASE (may be NULL) with the pairs of ADD added, ADD's values winning
+ * (Go's WithLabels). */
+PF_API int pf_labelset_merge(const pf_labelset **out, const pf_labelset *base,
+                             const pf_labelset *add);
+/* Number of pairs; pair I (sorted by key). NULL set = empty set. */
+PF_API size_t pf_labelset_count(const pf_labelset *ls);
+PF_API void pf_labelset_at(const pf_labelset *ls, size_t i, const char **key,
+                           const char **value);
+/* The value of KEY, or NULL if the set has no such key. */
+PF_API const char *pf_labelset_lookup(const pf_labelset *ls, const char *key);
+
+/* The labels of the calling thread (NULL = none). CPU samples taken on
+ * this thread carry them; threads it creates inherit them. */
+PF_API const pf_labelset *pf_capture_thread_labels(void);
+/* Replace the labels of the calling thread (Go's SetGoroutineLabels). */
+PF_API void pf_capture_set_thread_labels(const pf_labelset *ls);
+
+/* Run FN(ARG) with the calling thread's labels extended by LABELS (Go's
+ * pprof.Do), and restore the previous labels afterwards. Returns FN's
+ * result; if the merged set cannot be made (out of memory) FN still
+ * runs, with the old labels. */
+PF_API int pf_capture_do(const pf_labelset *labels, int (*fn)(void *arg),
+                         void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Profiles registry (runtime/pprof.Profile)                          */
+
+typedef struct pf_capture_profile pf_capture_profile;
+
+/* The profile named NAME, or NULL. Predefined: "allocs", "block",
+ * "heap", "mutex", "threadcreate", "threads". */
+PF_API pf_capture_profile *pf_capture_lookup(const char *name);
+/* Create a custom profile. PF_EINVAL if NAME is empty or already used
+ * ("profile 'NAME' already exists"). The profile lives until exit. */
+PF_API int pf_capture_profile_new(pf_capture_profile **out, const char *name);
+/* All profiles sorted by name. Fills up to CAP entries of OUT (which
+ * may be NULL when CAP is 0) and returns the total number. */
+PF_API size_t pf_capture_profiles(pf_capture_profile **out, size_t cap);
+
+PF_API const char *pf_capture_profile_name(const pf_capture_profile *p);
+/* Number of entries: live threads, threads created, custom entries,
+ * sampled heap/allocs records, contention records. */
+PF_API size_t pf_capture_profile_count(pf_capture_profile *p);
+
+/* Custom profiles: record VALUE with the caller's stack. SKIP = number
+ * of extra frames to leave out (0: the stack starts at the function
+ * calling add). PF_EINVAL if VALUE is already in the profile
+ * ("profile 'NAME': value already added") or P is predefined. */
+PF_API int pf_capture_profile_add(pf_capture_profile *p, const void *value,
+                                  int skip);
+/* Remove VALUE; no-op if absent. */
+PF_API void pf_capture_profile_remove(pf_capture_profile *p,
+                                      const void *value);
+
+/* Build the profile as a pf_profile (*OUT is the caller's). */
+PF_API int pf_capture_profile_build(pf_capture_profile *p, pf_profile **out);
+/* Write the profile: DEBUG 0 = gzipped profile.proto, 1 = legacy text
+ * (Go's debug=1), 2 = for "threads" a crash-dump-like listing of every
+ * thread's stack, for the others the same as 1. */
+PF_API int pf_capture_profile_write(pf_capture_profile *p, pf_writer w,
+                                    int debug);
+
+/* ------------------------------------------------------------------ */
+/* Heap sampling                                                       */
+
+#define PF_CAPTURE_HEAP_RATE_DEFAULT 524288
+
+/* Mean number of bytes allocated between heap samples (Go's
+ * MemProfileRate): 1 = every allocation, 0 = sampling off. Takes effect
+ * immediately on every thread. Returns the previous rate. The initial
+ * value is 512 KiB, or PPROF_HEAP_RATE from the environment. */
+PF_API long pf_capture_heap_set_rate(long bytes);
+PF_API long pf_capture_heap_rate(void);
+/* Forget every heap/allocs record so far (tests, deltas). */
+PF_API void pf_capture_heap_reset(void);
+
+/* ------------------------------------------------------------------ */
+/* Contention                                                          */
+
+/* Mutex profile: on average 1 in RATE contention events is recorded
+ * (values are scaled back by RATE); 0 turns it off. Returns the
+ * previous rate (Go's SetMutexProfileFraction; a negative RATE only
+ * reads it). */
+PF_API int pf_capture_set_mutex_fraction(int rate);
+/* Block profile: record blocking events lasting >= RATE ns, and shorter
+ * ones with probability duration/RATE; 1 = every event, 0 = off (Go's
+ * SetBlockProfileRate). */
+PF_API void pf_capture_set_block_rate(int64_t rate_ns);
+/* Forget all mutex and block records. */
+PF_API void pf_capture_contention_reset(void);
+
+/* ------------------------------------------------------------------ */
+/* Writers                                                             */
+
+/* Open PATH for writing (created/truncated, mode 0666 & ~umask) and
+ * return a writer over it in *W. PF_EIO with "cannot open 'PATH': ..."
+ * on failure. Close with pf_capture_writer_close. */
+PF_API int pf_capture_writer_open(pf_writer *w, const char *path);
+/* Close a writer from pf_capture_writer_open; PF_EIO if closing failed
+ * (a write error surfaced late). */
+PF_API int pf_capture_writer_close(pf_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBPROFILE_CAPTURE_H */

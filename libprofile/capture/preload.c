@@ -1,0 +1,212 @@
+/*
+ * Process-level setup: a constructor that reads the PPROF_* environment
+ * (LD_PRELOAD mode, or any program linked with the library), starts the
+ * requested profiles, and a destructor that writes them when the
+ * process exits. This is the one place of the library that reports on
+ * stderr: in LD_PRELOAD mode there is no caller to return errors to.
+ *
+ *   PPROF_CPU=PATH          CPU profile to PATH
+ *   PPROF_CPU_RATE=HZ       its rate (default 100)
+ *   PPROF_HEAP=PATH         heap profile to PATH at exit
+ *   PPROF_ALLOCS=PATH       allocs profile to PATH at exit
+ *   PPROF_HEAP_RATE=BYTES   heap sampling rate (default 524288, 0 = off)
+ *   PPROF_MUTEX=PATH        mutex profile (fraction PPROF_MUTEX_FRACTION,
+ *                           default 1)
+ *   PPROF_BLOCK=PATH        block profile (rate PPROF_BLOCK_RATE ns,
+ *                           default 1 = every event)
+ *   PPROF_THREADCREATE=PATH threadcreate profile at exit
+ *
+ * Files are written to PATH.tmp.PID and renamed, so a failed write
+ * leaves no partial profile. A process started by exec from the
+ * profiled one (its pid differs from PPROF_OWNER_PID) writes to
+ * PATH.PID instead of overwriting the parent's profile; a forked child
+ * that does not exec writes nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "capint.h"
+
+void pf__cap_cpu_atfork_child(void);
+
+/* Referenced from mallocwrap.c so that static links pull this object
+ * (and its constructor) in. */
+int pf__cap_preload_linked = 1;
+
+/* Interposers record nothing until the constructor has run. */
+_Atomic int pf__cap_ready;
+
+enum { OUT_CPU, OUT_HEAP, OUT_ALLOCS, OUT_MUTEX, OUT_BLOCK, OUT_TC, NOUT };
+static const char *const g_env[NOUT] = {
+    "PPROF_CPU", "PPROF_HEAP", "PPROF_ALLOCS", "PPROF_MUTEX", "PPROF_BLOCK",
+    "PPROF_THREADCREATE"
+};
+static const char *const g_profname[NOUT] = {
+    "cpu", "heap", "allocs", "mutex", "block", "threadcreate"
+};
+static char *g_path[NOUT];
+static pid_t g_pid;
+static bool g_cpu_on;
+static pf_membuf g_unused;
+
+static void say(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "libprofile-capture: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+}
+
+static bool env_long(const char *name, long lo, long hi, long *out)
+{
+    const char *s = getenv(name);
+    char *end;
+    long v;
+
+    if (!s || !*s)
+        return false;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*end || errno || v < lo || v > hi) {
+        say("%s: bad value '%s', ignored", name, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* PATH, or PATH.PID in a process exec'd by the profiled one. */
+static char *out_path(const char *path)
+{
+    const char *owner = getenv("PPROF_OWNER_PID");
+    char *p;
+    size_t len = strlen(path) + 32;
+
+    if (!(p = malloc(len)))
+        return NULL;
+    if (owner && atol(owner) != (long)getpid())
+        snprintf(p, len, "%s.%ld", path, (long)getpid());
+    else
+        snprintf(p, len, "%s", path);
+    return p;
+}
+
+static int write_atomic(const char *path, const pf_profile *prof)
+{
+    char tmp[4200];
+    pf_writer w;
+    int err;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if ((err = pf_capture_writer_open(&w, tmp)) < 0)
+        return err;
+    err = pf_profile_encode(prof, w, NULL);
+    if (pf_capture_writer_close(&w) < 0 && err == PF_OK)
+        err = PF_EIO;
+    if (err == PF_OK && rename(tmp, path) != 0)
+        err = pf__error_set(PF_EIO, "cannot rename to '%s': %s", path,
+                            strerror(errno));
+    if (err < 0)
+        unlink(tmp);
+    return err;
+}
+
+static void atfork_prepare(void)
+{
+    pf__cap_contention_fork(0);
+    pf__cap_heap_fork(0);
+}
+
+static void atfork_parent(void)
+{
+    pf__cap_heap_fork(1);
+    pf__cap_contention_fork(1);
+}
+
+static void atfork_child(void)
+{
+    pf__cap_heap_fork(2);
+    pf__cap_contention_fork(2);
+    pf__cap_cpu_atfork_child();
+    g_cpu_on = false;
+}
+
+__attribute__((constructor)) static void pf_capture_init(void)
+{
+    long v;
+    bool any = false;
+
+    pf__cap_thread_init_self();
+    atomic_store(&pf__cap_ready, 1);
+    g_pid = getpid();
+    pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+    if (env_long("PPROF_HEAP_RATE", 0, LONG_MAX, &v))
+        pf_capture_heap_set_rate(v);
+    for (int i = 0; i < NOUT; i++) {
+        const char *s = getenv(g_env[i]);
+        if (s && *s) {
+            g_path[i] = out_path(s);
+            any = true;
+        }
+    }
+    if (!any)
+        return;
+    if (!getenv("PPROF_OWNER_PID")) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%ld", (long)g_pid);
+        setenv("PPROF_OWNER_PID", buf, 0);
+    }
+    if (g_path[OUT_MUTEX]) {
+        v = 1;
+        env_long("PPROF_MUTEX_FRACTION", 1, INT32_MAX, &v);
+        pf_capture_set_mutex_fraction((int)v);
+    }
+    if (g_path[OUT_BLOCK]) {
+        v = 1;
+        env_long("PPROF_BLOCK_RATE", 1, LONG_MAX, &v);
+        pf_capture_set_block_rate(v);
+    }
+    if (g_path[OUT_CPU]) {
+        int err;
+        if (env_long("PPROF_CPU_RATE", 1, 10000, &v))
+            pf_capture_cpu_set_rate((int)v);
+        /* the profile is taken with stop_profile: this writer is unused */
+        if ((err = pf_capture_cpu_start(pf_writer_membuf(&g_unused))) < 0)
+            say("cannot start the CPU profile: %s%s", pf_error_last(), "");
+        else
+            g_cpu_on = true;
+    }
+}
+
+__attribute__((destructor)) static void pf_capture_fini(void)
+{
+    if (getpid() != g_pid)
+        return;     /* forked child: the profiles are the parent's */
+    for (int i = 0; i < NOUT; i++) {
+        pf_profile *p = NULL;
+        int err;
+
+        if (!g_path[i])
+            continue;
+        if (i == OUT_CPU) {
+            if (!g_cpu_on)
+                continue;
+            g_cpu_on = false;
+            err = pf_capture_cpu_stop_profile(&p);
+        } else {
+            err = pf_capture_profile_build(pf_capture_lookup(g_profname[i]),
+                                           &p);
+        }
+        if (err == PF_OK)
+            err = write_atomic(g_path[i], p);
+        if (err < 0)
+            say("cannot write the %s profile: %s", g_profname[i],
+                pf_error_last());
+        pf_profile_free(p);
+    }
+}

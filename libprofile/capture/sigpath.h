@@ -1,0 +1,131 @@
+/*
+ * Shared by the signal path (sig.c, stacktab.c, unwind.c) and the
+ * control path. Never includes profile.h: the signal-path files may only
+ * call *_sig functions and the allow-list of check-sigsafe (write,
+ * clock_gettime, __errno_location, memcpy, atomics).
+ */
+#ifndef LIBPROFILE_CAPTURE_SIGPATH_H
+#define LIBPROFILE_CAPTURE_SIGPATH_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define PF_CAP_MAX_DEPTH 64
+
+#define PF_CAP_TLS __attribute__((tls_model("initial-exec")))
+
+/* ------------------------------------------------------------------ */
+/* Per-thread state read by handlers (defined in sig.c) */
+
+struct pf_labelset;
+
+typedef struct pf_cap_tls {
+    uintptr_t stack_lo, stack_hi;  /* this thread's stack, 0 = unknown */
+    const struct pf_labelset *labels;
+    int in_hook;                   /* inside an interposed call */
+    int tid;                       /* kernel thread id, 0 = unknown */
+} pf_cap_tls;
+
+extern __thread pf_cap_tls pf__cap_tls_sigvar PF_CAP_TLS;
+
+/* Readable ranges of memory at the last start, sorted by start, used to
+ * bound the frame walk of threads whose stack is unknown. */
+typedef struct pf_cap_range {
+    uintptr_t lo, hi;
+    uintptr_t exec;                /* mapped r-x: code, stays mapped */
+} pf_cap_range;
+typedef struct pf_cap_ranges {
+    size_t n;
+    pf_cap_range r[];
+} pf_cap_ranges;
+extern const pf_cap_ranges *_Atomic pf__cap_ranges_sigvar;
+
+/* ------------------------------------------------------------------ */
+/* Unwinding (unwind.c) */
+
+/* Walk the frame-pointer chain of the context UC (a ucontext_t *):
+ * PCS[0] = interrupted PC, then return addresses. Returns the depth. */
+int pf__cap_unwind_uc_sig(const void *uc, uintptr_t *pcs, int max);
+/* For thread dumps, where the thread usually sits in a libc call
+ * without frame pointers: scan the stack from SP for return addresses
+ * (words just after a call instruction) until one sits in a frame
+ * record whose chain can be followed. May report stale addresses. */
+int pf__cap_unwind_scan_sig(const void *uc, uintptr_t *pcs, int max);
+/* Walk from frame pointer FP (normal context or signal): return
+ * addresses only, skipping the first SKIP. SP bounds the walk below. */
+int pf__cap_unwind_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
+                          int max, int skip);
+
+/* ------------------------------------------------------------------ */
+/* Stack table (stacktab.c): fixed-size open addressing, lock-free */
+
+enum { PF_CAP_SLOT_EMPTY = 0, PF_CAP_SLOT_BUSY = 1, PF_CAP_SLOT_FULL = 2 };
+
+typedef struct pf_cap_entry {
+    _Atomic uint32_t state;
+    uint32_t depth;
+    uint64_t hash;
+    const struct pf_labelset *labels;
+    _Atomic int64_t count;
+    _Atomic int64_t value;
+    uintptr_t pcs[PF_CAP_MAX_DEPTH];
+} pf_cap_entry;
+
+typedef struct pf_cap_stacktab {
+    pf_cap_entry *e;
+    size_t mask;                   /* capacity - 1, power of two */
+    _Atomic int64_t drop_busy;     /* dropped: slot being filled */
+    _Atomic int64_t drop_full;     /* dropped: no free slot in reach */
+    _Atomic int64_t drop_value;    /* value of the dropped samples */
+} pf_cap_stacktab;
+
+/* Add (COUNT, VALUE) to the entry of (PCS[0..N), LABELS). Never blocks:
+ * counts a drop when the slot is being written by another handler or
+ * the probe sequence is full. */
+void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
+                              int n, const struct pf_labelset *labels,
+                              int64_t count, int64_t value);
+
+/* ------------------------------------------------------------------ */
+/* Signal handlers (sig.c) */
+
+/* Per-thread CPU timer slot; the timer's sigev_value points at it. */
+typedef struct pf_cap_tslot {
+    _Atomic int tid;               /* 0 = free */
+    int armed;
+    timer_t timer;
+    int64_t last_ns;               /* thread CPU clock at the last sample */
+    uint32_t gen;
+} pf_cap_tslot;
+
+#define PF_CAP_MAX_TSLOTS 4096
+extern pf_cap_tslot pf__cap_tslots_sigvar[PF_CAP_MAX_TSLOTS];
+
+extern _Atomic int pf__cap_enabled_sigvar;
+extern _Atomic int pf__cap_in_handler_sigvar;
+extern pf_cap_stacktab pf__cap_cpu_tab_sigvar;
+
+void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc);
+
+/* Thread-dump request: every signalled thread writes its stack into the
+ * next free record and increments done. */
+typedef struct pf_cap_dumprec {
+    int tid;
+    int depth;
+    const struct pf_labelset *labels;
+    uintptr_t pcs[PF_CAP_MAX_DEPTH];
+} pf_cap_dumprec;
+typedef struct pf_cap_dump {
+    pf_cap_dumprec *rec;
+    int cap;
+    _Atomic int next;
+    _Atomic int done;
+} pf_cap_dump;
+extern pf_cap_dump *_Atomic pf__cap_dump_sigvar;
+void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc);
+
+#endif

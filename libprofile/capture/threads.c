@@ -1,0 +1,397 @@
+/*
+ * The "threadcreate" profile (stacks that called pthread_create) and
+ * the "threads" profile (stacks of all live threads, taken by sending
+ * each thread a signal whose handler unwinds its own stack).
+ */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capint.h"
+
+/* ------------------------------------------------------------------ */
+/* threadcreate */
+
+typedef struct tc_rec {
+    int depth;
+    uintptr_t pcs[PF_CAP_MAX_DEPTH];
+} tc_rec;
+
+static pf_cap_lock g_tc_lock = PF_CAP_LOCK_INIT;
+static tc_rec *g_tc;
+static size_t g_ntc, g_tc_cap;
+
+void pf__cap_threadcreate_record(const uintptr_t *pcs, int n);
+void pf__cap_threadcreate_record(const uintptr_t *pcs, int n)
+{
+    pf__cap_tls_sigvar.in_hook++;
+    pf__cap_lock(&g_tc_lock);
+    if (g_ntc == g_tc_cap) {
+        size_t cap = g_tc_cap ? g_tc_cap * 2 : 64;
+        tc_rec *r = pf__realloc(g_tc, cap * sizeof(*r));
+        if (!r)
+            goto done;
+        g_tc = r;
+        g_tc_cap = cap;
+    }
+    g_tc[g_ntc].depth = n;
+    memcpy(g_tc[g_ntc].pcs, pcs, (size_t)n * sizeof(*pcs));
+    g_ntc++;
+done:
+    pf__cap_unlock(&g_tc_lock);
+    pf__cap_tls_sigvar.in_hook--;
+}
+
+size_t pf__cap_threadcreate_count(void)
+{
+    size_t n;
+
+    pf__cap_lock(&g_tc_lock);
+    n = g_ntc;
+    pf__cap_unlock(&g_tc_lock);
+    return n;
+}
+
+/* A count profile NAME/count from raw stacks, grouping identical
+ * (stack, labels) and ordering groups by count, descending. */
+typedef pf_cap_cstack cstack;
+
+static int cmp_cstack(const void *a, const void *b)
+{
+    const cstack *x = a, *y = b;
+
+    if (x->depth != y->depth)
+        return x->depth < y->depth ? -1 : 1;
+    for (int i = 0; i < x->depth; i++)
+        if (x->pcs[i] != y->pcs[i])
+            return x->pcs[i] < y->pcs[i] ? -1 : 1;
+    if (x->labels != y->labels)
+        return (uintptr_t)x->labels < (uintptr_t)y->labels ? -1 : 1;
+    return 0;
+}
+
+typedef struct group {
+    size_t first;
+    int64_t count;
+} group;
+
+static int cmp_group(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+int pf__cap_count_profile(pf_profile **out, const char *name, cstack *s,
+                          size_t n, bool leaf_exact)
+{
+    pf_cap_builder b;
+    group *g = NULL;
+    size_t ng = 0;
+    int err;
+
+    *out = NULL;
+    if ((err = pf__cap_builder_init(&b)) < 0)
+        return err;
+    if ((err = pf_profile_add_sample_type(b.p, name, "count")) < 0 ||
+        (err = pf_profile_set_period_type(b.p, name, "count")) < 0)
+        goto done;
+    pf_profile_set_period(b.p, 1);
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        pf_profile_set_time(b.p, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    }
+    if (n) {
+        qsort(s, n, sizeof(*s), cmp_cstack);
+        g = pf__malloc(n * sizeof(*g));
+        if (!g) {
+            err = pf__error_oom();
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && cmp_cstack(&s[i - 1], &s[i]) == 0) {
+                g[ng - 1].count++;
+                continue;
+            }
+            g[ng].first = i;
+            g[ng].count = 1;
+            ng++;
+        }
+        qsort(g, ng, sizeof(*g), cmp_group);
+    }
+    for (size_t i = 0; i < ng; i++) {
+        const cstack *c = &s[g[i].first];
+        if ((err = pf__cap_builder_sample(&b, c->pcs, c->depth, leaf_exact,
+                                          &g[i].count, c->labels)) < 0)
+            goto done;
+    }
+    err = pf__cap_builder_finish(&b, out);
+done:
+    pf__free(g);
+    pf__cap_builder_release(&b);
+    return err;
+}
+
+int pf__cap_threadcreate_build(pf_profile **out)
+{
+    cstack *s = NULL;
+    size_t n;
+    int err;
+
+    pf__cap_lock(&g_tc_lock);
+    n = g_ntc;
+    if (n && !(s = pf__calloc(n, sizeof(*s)))) {
+        pf__cap_unlock(&g_tc_lock);
+        return pf__error_oom();
+    }
+    for (size_t i = 0; i < n; i++) {
+        s[i].pcs = g_tc[i].pcs;
+        s[i].depth = g_tc[i].depth;
+    }
+    /* records are only appended, and the array only moves under the
+     * lock: keep it held while building */
+    err = pf__cap_count_profile(out, "threadcreate", s, n, false);
+    pf__cap_unlock(&g_tc_lock);
+    pf__free(s);
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* threads: a signal to every thread */
+
+#define DUMP_SIGNAL (SIGRTMIN + 7)
+#define DUMP_WAIT_NS 200000000
+
+static pf_cap_lock g_dump_lock = PF_CAP_LOCK_INIT;
+static bool g_dump_installed;
+
+static int install_dump_handler(void)
+{
+    struct sigaction sa;
+
+    if (g_dump_installed)
+        return PF_OK;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = pf__cap_dump_handler_sig;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(DUMP_SIGNAL, &sa, NULL) != 0)
+        return pf__error_set(PF_EIO, "cannot install the thread dump "
+                             "handler: %s", strerror(errno));
+    g_dump_installed = true;
+    return PF_OK;
+}
+
+static int list_tids(int **out, size_t *n)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *de;
+    int *t = NULL;
+    size_t cap = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (!d)
+        return pf__error_set(PF_EIO, "cannot list '/proc/self/task': %s",
+                             strerror(errno));
+    while ((de = readdir(d)) != NULL) {
+        int tid = atoi(de->d_name);
+        if (tid <= 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int *nt = pf__realloc(t, cap * sizeof(*nt));
+            if (!nt) {
+                closedir(d);
+                pf__free(t);
+                return pf__error_oom();
+            }
+            t = nt;
+        }
+        t[(*n)++] = tid;
+    }
+    closedir(d);
+    *out = t;
+    return PF_OK;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Collect one record per live thread into *OUT (records of threads that
+ * did not answer within the wait have depth 0). */
+static int dump_threads(pf_cap_dump **out)
+{
+    pf_cap_dump *d = NULL;
+    int *tids = NULL, self = (int)syscall(SYS_gettid), pid = getpid();
+    size_t n;
+    int err;
+
+    *out = NULL;
+    pf__cap_thread_init_self();
+    if ((err = install_dump_handler()) < 0 || (err = list_tids(&tids, &n)) < 0)
+        return err;
+    pf__cap_ranges_refresh();
+    d = pf__calloc(1, sizeof(*d));
+    if (!d || !(d->rec = pf__calloc(n + 1, sizeof(*d->rec)))) {
+        pf__free(d);
+        pf__free(tids);
+        return pf__error_oom();
+    }
+    d->cap = (int)n;
+    atomic_store(&pf__cap_dump_sigvar, d);
+    for (size_t i = 0; i < n; i++) {
+        int slot = atomic_load(&d->next), want = atomic_load(&d->done) + 1;
+        int64_t deadline;
+        if (tids[i] == self) {
+            pf_cap_dumprec *r;
+            slot = atomic_fetch_add(&d->next, 1);
+            r = &d->rec[slot];
+            r->depth = pf__cap_stack_here(r->pcs, PF_CAP_MAX_DEPTH, 0);
+            r->labels = pf__cap_tls_sigvar.labels;
+            r->tid = self;
+            atomic_fetch_add(&d->done, 1);
+            continue;
+        }
+        if (syscall(SYS_tgkill, pid, tids[i], DUMP_SIGNAL) != 0)
+            continue;       /* exited meanwhile */
+        deadline = mono_ns() + DUMP_WAIT_NS;
+        while (atomic_load(&d->done) < want && mono_ns() < deadline) {
+            struct timespec ts = { 0, 50000 };
+            nanosleep(&ts, NULL);
+        }
+        if (slot < d->cap && d->rec[slot].tid == 0)
+            d->rec[slot].tid = tids[i];
+    }
+    atomic_store(&pf__cap_dump_sigvar, NULL);
+    {
+        struct timespec ts = { 0, 200000 };
+        while (atomic_load(&pf__cap_in_handler_sigvar) != 0)
+            nanosleep(&ts, NULL);
+    }
+    if (atomic_load(&d->next) < d->cap)
+        d->cap = atomic_load(&d->next);
+    pf__free(tids);
+    *out = d;
+    return PF_OK;
+}
+
+static void dump_free(pf_cap_dump *d)
+{
+    if (d)
+        pf__free(d->rec);
+    pf__free(d);
+}
+
+size_t pf__cap_threads_count(void)
+{
+    int *t = NULL;
+    size_t n = 0;
+
+    if (list_tids(&t, &n) < 0)
+        return 0;
+    pf__free(t);
+    return n;
+}
+
+int pf__cap_threads_build(pf_profile **out)
+{
+    pf_cap_dump *d = NULL;
+    cstack *s = NULL;
+    int err;
+
+    *out = NULL;
+    pf__cap_lock(&g_dump_lock);
+    if ((err = dump_threads(&d)) < 0)
+        goto done;
+    if (d->cap && !(s = pf__calloc((size_t)d->cap, sizeof(*s)))) {
+        err = pf__error_oom();
+        goto done;
+    }
+    for (int i = 0; i < d->cap; i++) {
+        /* signal-frame leaf is an exact PC; the self record is not */
+        s[i].pcs = d->rec[i].pcs;
+        s[i].depth = d->rec[i].depth;
+        s[i].labels = d->rec[i].labels;
+    }
+    err = pf__cap_count_profile(out, "threads", s, (size_t)d->cap, false);
+done:
+    pf__free(s);
+    dump_free(d);
+    pf__cap_unlock(&g_dump_lock);
+    return err;
+}
+
+/* debug=2: one block per thread, like a crash dump. */
+int pf__cap_threads_write_dump(pf_writer w)
+{
+    pf_cap_dump *d = NULL;
+    int err;
+
+    pf__cap_lock(&g_dump_lock);
+    if ((err = dump_threads(&d)) < 0)
+        goto done;
+    for (int i = 0; i < d->cap && err >= 0; i++) {
+        const pf_cap_dumprec *r = &d->rec[i];
+        char name[64] = "";
+        char path[64];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/self/task/%d/comm", r->tid);
+        if ((f = fopen(path, "re")) != NULL) {
+            if (fgets(name, sizeof(name), f))
+                name[strcspn(name, "\n")] = 0;
+            fclose(f);
+        }
+        err = pf__writef(w, "%sthread %d \"%s\" [%s]:\n", i ? "\n" : "",
+                         r->tid, name,
+                         r->depth ? "running" : "stack unavailable");
+        if (err >= 0 && pf_labelset_count(r->labels)) {
+            err = pf__writef(w, "labels:");
+            for (size_t k = 0; err >= 0 && k < pf_labelset_count(r->labels);
+                 k++) {
+                const char *key, *val;
+                pf_labelset_at(r->labels, k, &key, &val);
+                err = pf__writef(w, " %s=%s", key, val);
+            }
+            if (err >= 0)
+                err = pf__writef(w, "\n");
+        }
+        for (int k = 0; k < r->depth && err >= 0; k++) {
+            uintptr_t pc = r->pcs[k], look = k ? pc - 1 : pc;
+            Dl_info di;
+            if (dladdr((void *)look, &di) && di.dli_fname) {
+                if (di.dli_sname)
+                    err = pf__writef(w, "%s(...)\n", di.dli_sname);
+                else
+                    err = pf__writef(w, "?()\n");
+                if (err >= 0)
+                    err = pf__writef(w, "\t%s +0x%lx\n", di.dli_fname,
+                                     (unsigned long)(pc -
+                                         (di.dli_sname
+                                              ? (uintptr_t)di.dli_saddr
+                                              : (uintptr_t)di.dli_fbase)));
+            } else {
+                err = pf__writef(w, "non-C function at pc=0x%lx\n",
+                                 (unsigned long)pc);
+            }
+        }
+    }
+done:
+    dump_free(d);
+    pf__cap_unlock(&g_dump_lock);
+    return err;
+}

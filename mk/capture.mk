@@ -1,0 +1,92 @@
+# libprofile-capture: the runtime capture module (libprofile/capture/).
+#
+#   $(O)/lib/libprofile-capture.a    capture objects only: link with
+#                                    -lprofile-capture -lprofile $(DEP_LIBS) -ldl
+#   $(O)/lib/libprofile-capture.so   self-contained (libprofile linked in),
+#                                    for linking or LD_PRELOAD
+#   $(O)/bin/pprofrecord             runs a command under LD_PRELOAD
+#   $(O)/tests/capture/*             workload programs of the capture tests
+#   make check-sigsafe               undefined symbols of the signal path
+#
+# Everything in the module is built with frame pointers: the unwinder
+# walks them, and the interposers' own frames must be walkable.
+
+CAP_SRCS := $(sort $(wildcard libprofile/capture/*.c))
+CAP_OBJS := $(CAP_SRCS:%.c=$(O)/%.o)
+CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o)
+CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
+CAP_STATIC := $(O)/lib/libprofile-capture.a
+CAP_SHARED := $(O)/lib/libprofile-capture.so
+CAP_LIBS := $(DEP_LIBS) -ldl -lrt
+CAP_TEST_SRCS := $(sort $(wildcard tests/capture/src/*.c))
+CAP_TEST_BINS := $(CAP_TEST_SRCS:tests/capture/src/%.c=$(O)/tests/capture/%)
+CAP_TEST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
+                   -fno-optimize-sibling-calls -fno-inline \
+                   -Ilibprofile -Ilibprofile/capture
+CAP_TOOL := $(O)/bin/pprofrecord
+
+# pprofrecord is built by the generic tool rule (it only sets the
+# environment and execs; it finds libprofile-capture.so in ../lib).
+EXTRA_ALL += $(CAP_STATIC) $(CAP_SHARED)
+EXTRA_TESTS += $(CAP_TEST_BINS) check-sigsafe
+EXTRA_INSTALL += install -m 644 $(CAP_STATIC) $(DESTDIR)$(LIBDIR)/ && \
+    install -m 755 $(CAP_SHARED) $(DESTDIR)$(LIBDIR)/ && \
+    install -m 644 libprofile/capture/capture.h \
+        $(DESTDIR)$(INCLUDEDIR)/libprofile/ && \
+    install -m 755 $(CAP_TOOL) $(DESTDIR)$(BINDIR)/;
+
+$(CAP_OBJS): | $(O)/proto/profile.pb-c.h
+
+# The interposers run before the sanitizer runtime is initialised (ASan
+# allocates while it sets itself up): no instrumentation there.
+$(O)/libprofile/capture/mallocwrap.o $(O)/libprofile/capture/contention.o: \
+    CAP_EXTRA := $(if $(SANITIZE),-fno-sanitize=all)
+
+$(O)/libprofile/capture/%.o: libprofile/capture/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_EXTRA) -MMD -MP -c $< -o $@
+
+$(CAP_STATIC): $(CAP_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CAP_SHARED): $(CAP_OBJS) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libprofile-capture.so $(LDFLAGS_ALL) \
+	    -o $@ $(CAP_OBJS) $(STATIC_LIB) $(CAP_LIBS)
+
+# Workloads: tests/capture/src/NAME.c. Those named preload_* are plain
+# programs (profiled through LD_PRELOAD); the others link the static
+# capture library.
+$(O)/tests/capture/preload_%: tests/capture/src/preload_%.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CAP_TEST_CFLAGS) $(LDFLAGS_ALL) -o $@ $< -lpthread -lm
+
+$(O)/tests/capture/%: tests/capture/src/%.c $(CAP_STATIC) $(STATIC_LIB) \
+                      tests/capture/src/workload.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CAP_TEST_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(CAP_STATIC) \
+	    $(STATIC_LIB) $(CAP_LIBS) -lpthread -lm
+
+# Signal-path objects may only call each other (*_sig, *_sigvar data)
+# and this allow-list. Sanitizer builds add their runtime's hooks.
+CAP_SIGSAFE_ALLOW := write clock_gettime __errno_location memcpy memset \
+    __stack_chk_fail _GLOBAL_OFFSET_TABLE_
+CAP_SIGSAFE_SAN := $(if $(SANITIZE),'^__(asan|ubsan|tsan|sanitizer)_')
+
+check-sigsafe: $(CAP_SIG_OBJS)
+	@bad=$$(nm -u $(CAP_SIG_OBJS) | awk 'NF==2 {print $$2} NF==1 && $$1 !~ /:$$/ {print $$1}' | \
+	    sort -u | grep -v -x -F $(foreach s,$(CAP_SIGSAFE_ALLOW),-e $(s)) | \
+	    grep -v -E -e '_sig$$' -e '_sigvar$$' \
+	        $(if $(SANITIZE),-e $(CAP_SIGSAFE_SAN)) || true); \
+	if [ -n "$$bad" ]; then \
+	    echo "check-sigsafe: signal-path objects call unsafe symbols:" $$bad >&2; \
+	    exit 1; \
+	fi; echo "  SIGSAFE $(CAP_SIG_OBJS)"
+
+.PHONY: check-sigsafe

@@ -1,0 +1,33 @@
+# Helpers for the capture tests (tests/interop/capture_*.sh), sourced
+# after "$TESTLIB".
+CAPBIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$O/tests/capture"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lsan.supp"
+CAPLIB="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$O/lib"
+
+need_workload() {
+    local w
+    for w in "$@"; do
+        [ -x "$CAPBIN/$w" ] || die "workload $CAPBIN/$w not built"
+    done
+}
+
+# top_cum BINARY PROFILE FUNC [PPROF ARGS]: FUNC's cum value (-top
+# -unit=ms, plain number of ms or of counts), 0 if absent.
+top_cum() {
+    local bin=$1 prof=$2 fn=$3
+    shift 3
+    pprof -top -unit=ms "$@" "$bin" "$prof" |
+        awk -v f="$fn" '$6 == f { v = $4; sub(/ms$/, "", v); print v; found = 1 }
+                         END { if (!found) print 0 }' | head -1
+}
+
+# total_ms BINARY PROFILE: the "Total samples" of -top in ms.
+total_ms() {
+    pprof -top -unit=ms "$1" "$2" |
+        sed -n 's/.*Total samples = \([0-9.]*\)ms.*/\1/p'
+}
+
+# within VALUE LO HI (floating point)
+within() {
+    awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'
+}
