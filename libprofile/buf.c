@@ -17,26 +17,41 @@ int pf__write(pf_writer w, const void *buf, size_t len)
     return PF_OK;
 }
 
-int pf__writef(pf_writer w, const char *fmt, ...)
+int pf__vformat(const char **out, char **big, char *small, size_t size,
+                const char *fmt, va_list ap)
 {
-    char small[512];
-    va_list ap;
-    int n, err;
-    char *big;
+    va_list ap2;
+    int n;
 
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
+    *big = NULL;
+    *out = small;
+    va_copy(ap2, ap);
+    n = vsnprintf(small, size, fmt, ap2);
+    va_end(ap2);
     if (n < 0)
         return pf__error_set(PF_EINVAL, "bad format");
-    if ((size_t)n < sizeof(small))
-        return pf__write(w, small, (size_t)n);
-    big = pf__malloc((size_t)n + 1);
-    PF_CHECK_ALLOC(big);
+    if ((size_t)n < size)
+        return n;
+    *big = pf__malloc((size_t)n + 1);
+    PF_CHECK_ALLOC(*big);
+    vsnprintf(*big, (size_t)n + 1, fmt, ap);
+    *out = *big;
+    return n;
+}
+
+int pf__writef(pf_writer w, const char *fmt, ...)
+{
+    char small[512], *big;
+    const char *text;
+    va_list ap;
+    int n, err;
+
     va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    n = pf__vformat(&text, &big, small, sizeof(small), fmt, ap);
     va_end(ap);
-    err = pf__write(w, big, (size_t)n);
+    if (n < 0)
+        return n;
+    err = pf__write(w, text, (size_t)n);
     pf__free(big);
     return err;
 }

@@ -86,6 +86,21 @@ static inline uint64_t pf__hash_mix(uint64_t h, uint64_t v)
     return h ^ (h >> 32);
 }
 
+/* Mix a location's line entries (function, line, column) into H: the
+ * part of the location key the builder and merge share. */
+static inline uint64_t pf__hash_lines(uint64_t h, const pf_line *lines,
+                                      size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h = pf__hash_mix(h, lines[i].function);
+        h = pf__hash_mix(h, (uint64_t)lines[i].line);
+        h = pf__hash_mix(h, (uint64_t)lines[i].column);
+    }
+    return h;
+}
+
 /* An open-addressing set of uint32 indices into some external array;
  * the caller supplies the hash of each entry and an equality test. */
 typedef struct pf_idxset {
@@ -239,6 +254,11 @@ static inline const pf_label *pf__sample_labels(const pf_profile *p,
 
 /* Write helper: forwards to W, mapping failure to PF_EIO with detail. */
 int pf__write(pf_writer w, const void *buf, size_t len);
+/* vsnprintf into SMALL (SIZE bytes) or, when the text is longer, into a
+ * pf__malloc'd buffer stored in *BIG (caller frees; NULL otherwise).
+ * Returns the length, or a negative pf_err. *OUT points at the text. */
+int pf__vformat(const char **out, char **big, char *small, size_t size,
+                const char *fmt, va_list ap);
 /* printf into a writer (through a small stack buffer, heap above it). */
 int pf__writef(pf_writer w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

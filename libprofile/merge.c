@@ -240,16 +240,10 @@ typedef struct lockey {
 static uint64_t lockey_hash(const lockey *k)
 {
     uint64_t h = pf__hash_mix(13, k->rel);
-    size_t i;
 
     h = pf__hash_mix(h, k->mapping);
     h = pf__hash_mix(h, k->is_folded);
-    for (i = 0; i < k->nline; i++) {
-        h = pf__hash_mix(h, k->lines[i].function);
-        h = pf__hash_mix(h, (uint64_t)k->lines[i].line);
-        h = pf__hash_mix(h, (uint64_t)k->lines[i].column);
-    }
-    return h;
+    return pf__hash_lines(h, k->lines, k->nline);
 }
 
 static uint64_t loc_rel(const pf_profile *p, const pf_location *l)

@@ -298,24 +298,17 @@ int pf__tabw_write(pf_tabw *t, const char *p, size_t n)
 
 int pf__tabw_printf(pf_tabw *t, const char *fmt, ...)
 {
-    char small[512];
+    char small[512], *big;
+    const char *text;
     va_list ap;
     int n, err;
-    char *big;
 
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
+    n = pf__vformat(&text, &big, small, sizeof(small), fmt, ap);
     va_end(ap);
     if (n < 0)
-        return pf__error_set(PF_EINVAL, "bad format");
-    if ((size_t)n < sizeof(small))
-        return pf__tabw_write(t, small, (size_t)n);
-    big = pf__malloc((size_t)n + 1);
-    PF_CHECK_ALLOC(big);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    err = pf__tabw_write(t, big, (size_t)n);
+        return n;
+    err = pf__tabw_write(t, text, (size_t)n);
     pf__free(big);
     return err;
 }
