@@ -237,6 +237,7 @@ static void drop_late_duplicates(pf_cap_dump *d)
 {
     int w = 0;
 
+    /* mark first (depth -1), then compact: decisions on the whole array */
     for (int i = 0; i < d->cap; i++) {
         bool dup = false;
         if (d->rec[i].depth == 0)
@@ -244,6 +245,10 @@ static void drop_late_duplicates(pf_cap_dump *d)
                 dup = j != i && d->rec[j].tid == d->rec[i].tid &&
                       (d->rec[j].depth > 0 || j < i);
         if (dup)
+            d->rec[i].depth = -1;
+    }
+    for (int i = 0; i < d->cap; i++) {
+        if (d->rec[i].depth < 0)
             continue;
         if (w != i)
             d->rec[w] = d->rec[i];
