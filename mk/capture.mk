@@ -90,3 +90,54 @@ check-sigsafe: $(CAP_SIG_OBJS)
 	fi; echo "  SIGSAFE $(CAP_SIG_OBJS)"
 
 .PHONY: check-sigsafe
+
+# ThreadSanitizer run of the stress workload (tests/interop/capture_tsan.sh,
+# or `make check-capture-tsan`). Only in the plain build: TSan cannot be
+# combined with ASan. The capture module and the workload are built with
+# -fsanitize=thread into $(CAP_TSAN_O); libprofile.a (single-threaded
+# profile building) is the plain one. As under ASan, the interposers
+# (mallocwrap.o, contention.o) are not instrumented: they run while the
+# TSan runtime initialises (its dlsym calls allocate); dlsym(RTLD_NEXT)
+# from them reaches TSan's own malloc and pthread interceptors. The
+# frame walker (unwind.o), which they call, is not instrumented either:
+# it reads raw stack words, and code bytes of executable mappings.
+ifeq ($(SANITIZE),)
+CAP_TSAN_O := $(O)-tsan
+CAP_TSAN_OBJS := $(CAP_SRCS:%.c=$(CAP_TSAN_O)/%.o)
+CAP_TSAN_LIB := $(CAP_TSAN_O)/lib/libprofile-capture.a
+CAP_TSAN_BINS := $(CAP_TSAN_O)/tests/capture/stress
+CAP_TSAN_FLAGS := -fsanitize=thread -O1 -fno-omit-frame-pointer
+EXTRA_TESTS += $(CAP_TSAN_BINS)
+
+$(CAP_TSAN_OBJS): | $(O)/proto/profile.pb-c.h
+$(CAP_TSAN_O)/libprofile/capture/mallocwrap.o \
+$(CAP_TSAN_O)/libprofile/capture/contention.o \
+$(CAP_TSAN_O)/libprofile/capture/unwind.o: CAP_EXTRA := -fno-sanitize=all
+
+$(CAP_TSAN_O)/libprofile/capture/%.o: libprofile/capture/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_TSAN_FLAGS) $(CAP_EXTRA) -MMD -MP -c $< -o $@
+
+$(CAP_TSAN_LIB): $(CAP_TSAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CAP_TSAN_O)/tests/capture/%: tests/capture/src/%.c $(CAP_TSAN_LIB) \
+                               $(STATIC_LIB) tests/capture/src/workload.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CAP_TEST_CFLAGS) $(CAP_TSAN_FLAGS) $(LDFLAGS_ALL) -o $@ $< \
+	    $(CAP_TSAN_LIB) $(STATIC_LIB) $(CAP_LIBS) -lpthread -lm
+
+-include $(CAP_TSAN_OBJS:.o=.d)
+
+check-capture-tsan: $(CAP_TSAN_BINS)
+	$(Q)w=$$(mktemp -d) && O=$(O) BIN=$(CURDIR)/$(O)/bin TZ=UTC LC_ALL=C \
+	    TESTDATA=$(CURDIR)/testdata CORPUS=$(CURDIR)/testdata/corpus \
+	    TESTLIB=$(CURDIR)/tests/lib.sh WORK=$$w \
+	    bash tests/interop/capture_tsan.sh; rc=$$?; rm -rf $$w; exit $$rc
+
+.PHONY: check-capture-tsan
+endif

@@ -6,9 +6,25 @@
 #ifndef LIBPROFILE_CAPTURE_CAPINT_H
 #define LIBPROFILE_CAPTURE_CAPINT_H
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "internal.h"
 #include "capture.h"
 #include "sigpath.h"
+
+/* For functions called by the interposers (mallocwrap.c, contention.c),
+ * which are built without sanitizer instrumentation: under TSan they run
+ * inside the runtime's own thread setup (pthread_getattr_np allocates
+ * before the thread's TSan state exists), where an instrumented
+ * function's entry hook crashes. GCC's attribute removes the whole TSan
+ * pass from the function (entry/exit hooks included). */
+#if defined(__SANITIZE_THREAD__)
+#define PF_CAP_NO_TSAN __attribute__((no_sanitize_thread))
+#else
+#define PF_CAP_NO_TSAN
+#endif
 
 /* A small futex lock: the library's own locks never go through the
  * interposed pthread_mutex_* (no self-profiling, no recursion). */
@@ -16,8 +32,29 @@ typedef struct pf_cap_lock {
     _Atomic int v;
 } pf_cap_lock;
 #define PF_CAP_LOCK_INIT { 0 }
-void pf__cap_lock(pf_cap_lock *l);
-void pf__cap_unlock(pf_cap_lock *l);
+
+/* Inline, so that each object gets a copy built like itself: the
+ * instrumented ones show TSan the lock's acquire/release (atomics), the
+ * uninstrumented interposers call no instrumented code. */
+static inline void pf__cap_lock(pf_cap_lock *l)
+{
+    int c = 0;
+
+    if (atomic_compare_exchange_strong(&l->v, &c, 1))
+        return;
+    if (c != 2)
+        c = atomic_exchange(&l->v, 2);
+    while (c != 0) {
+        syscall(SYS_futex, &l->v, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+        c = atomic_exchange(&l->v, 2);
+    }
+}
+
+static inline void pf__cap_unlock(pf_cap_lock *l)
+{
+    if (atomic_exchange(&l->v, 0) == 2)
+        syscall(SYS_futex, &l->v, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
 
 /* Set up this thread's entry of pf__cap_tls_sigvar (stack bounds, tid)
  * if not done yet. */
@@ -28,7 +65,7 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
     __attribute__((noinline));
 /* The same from a given frame pointer (e.g. an interposer's own frame,
  * __builtin_frame_address(0)): first entry = its return address. */
-int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max);
+int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max) PF_CAP_NO_TSAN;
 
 /* Refresh the snapshot of readable ranges (for the unwinder). */
 int pf__cap_ranges_refresh(void);

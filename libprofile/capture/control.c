@@ -30,29 +30,6 @@
 #endif
 
 /* ------------------------------------------------------------------ */
-/* Locks */
-
-void pf__cap_lock(pf_cap_lock *l)
-{
-    int c = 0;
-
-    if (atomic_compare_exchange_strong(&l->v, &c, 1))
-        return;
-    if (c != 2)
-        c = atomic_exchange(&l->v, 2);
-    while (c != 0) {
-        syscall(SYS_futex, &l->v, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
-        c = atomic_exchange(&l->v, 2);
-    }
-}
-
-void pf__cap_unlock(pf_cap_lock *l)
-{
-    if (atomic_exchange(&l->v, 0) == 2)
-        syscall(SYS_futex, &l->v, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-/* ------------------------------------------------------------------ */
 /* Per-thread setup and stacks */
 
 void pf__cap_thread_init_self(void)
@@ -81,7 +58,7 @@ void pf__cap_thread_init_self(void)
  * lock (an allocation inside pthread_getattr_np would deadlock on it).
  * Threads get their bounds in our thread_start, the main thread in the
  * constructor; others fall back to the mapping snapshot. */
-int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max)
+PF_CAP_NO_TSAN int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max)
 {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 
@@ -265,7 +242,7 @@ static int arm_thread(int tid)
     }
     s->armed = 1;
     s->gen = g_gen;
-    s->last_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    atomic_store(&s->last_ns, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
     its.it_interval.tv_sec = period / 1000000000;
     its.it_interval.tv_nsec = period % 1000000000;
     its.it_value = its.it_interval;

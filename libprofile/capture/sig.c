@@ -39,10 +39,10 @@ void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc)
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
         pf_cap_tslot *s = si->si_value.sival_ptr;
         int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-        int64_t delta = now - s->last_ns;
+        int64_t delta = now - atomic_exchange_explicit(&s->last_ns, now,
+                                                      memory_order_relaxed);
         int n;
 
-        s->last_ns = now;
         if (delta > 0) {
             n = pf__cap_unwind_uc_sig(uc, pcs, PF_CAP_MAX_DEPTH);
             pf__cap_stacktab_add_sig(&pf__cap_cpu_tab_sigvar, pcs, n,

@@ -98,7 +98,7 @@ typedef struct pf_cap_tslot {
     _Atomic int tid;               /* 0 = free */
     int armed;
     timer_t timer;
-    int64_t last_ns;               /* thread CPU clock at the last sample */
+    _Atomic int64_t last_ns;       /* thread CPU clock at the last sample */
     uint32_t gen;
 } pf_cap_tslot;
 

@@ -231,13 +231,39 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* A thread that answered after its wait has two records: drop the
+ * empty one the collector made for it. */
+static void drop_late_duplicates(pf_cap_dump *d)
+{
+    int w = 0;
+
+    /* mark first (depth -1), then compact: decisions on the whole array */
+    for (int i = 0; i < d->cap; i++) {
+        bool dup = false;
+        if (d->rec[i].depth == 0)
+            for (int j = 0; j < d->cap && !dup; j++)
+                dup = j != i && d->rec[j].tid == d->rec[i].tid &&
+                      (d->rec[j].depth > 0 || j < i);
+        if (dup)
+            d->rec[i].depth = -1;
+    }
+    for (int i = 0; i < d->cap; i++) {
+        if (d->rec[i].depth < 0)
+            continue;
+        if (w != i)
+            d->rec[w] = d->rec[i];
+        w++;
+    }
+    d->cap = w;
+}
+
 /* Collect one record per live thread into *OUT (records of threads that
  * did not answer within the wait have depth 0). */
 static int dump_threads(pf_cap_dump **out)
 {
     pf_cap_dump *d = NULL;
     int *tids = NULL, self = (int)syscall(SYS_gettid), pid = getpid();
-    size_t n;
+    size_t n, late = 0;
     int err;
 
     *out = NULL;
@@ -254,15 +280,16 @@ static int dump_threads(pf_cap_dump **out)
     d->cap = (int)n;
     atomic_store(&pf__cap_dump_sigvar, d);
     for (size_t i = 0; i < n; i++) {
-        int slot = atomic_load(&d->next), want = atomic_load(&d->done) + 1;
+        int want = atomic_load(&d->done) + 1;
         int64_t deadline;
         if (tids[i] == self) {
-            pf_cap_dumprec *r;
-            slot = atomic_fetch_add(&d->next, 1);
-            r = &d->rec[slot];
-            r->depth = pf__cap_stack_here(r->pcs, PF_CAP_MAX_DEPTH, 0);
-            r->labels = pf__cap_tls_sigvar.labels;
-            r->tid = self;
+            int k = atomic_fetch_add(&d->next, 1);
+            if (k < d->cap) {
+                pf_cap_dumprec *r = &d->rec[k];
+                r->depth = pf__cap_stack_here(r->pcs, PF_CAP_MAX_DEPTH, 0);
+                r->labels = pf__cap_tls_sigvar.labels;
+                r->tid = self;
+            }
             atomic_fetch_add(&d->done, 1);
             continue;
         }
@@ -273,8 +300,18 @@ static int dump_threads(pf_cap_dump **out)
             struct timespec ts = { 0, 50000 };
             nanosleep(&ts, NULL);
         }
-        if (slot < d->cap && d->rec[slot].tid == 0)
-            d->rec[slot].tid = tids[i];
+        if (atomic_load(&d->done) < want) {
+            /* No answer (yet): a record of its own with an empty stack.
+             * Never write a record a handler may claim: a late handler
+             * takes the next free one, and the duplicate is dropped
+             * below once every handler is out. */
+            int f = atomic_fetch_add(&d->next, 1);
+            if (f < d->cap) {
+                d->rec[f].tid = tids[i];
+                d->rec[f].depth = 0;
+                late++;
+            }
+        }
     }
     atomic_store(&pf__cap_dump_sigvar, NULL);
     {
@@ -284,6 +321,8 @@ static int dump_threads(pf_cap_dump **out)
     }
     if (atomic_load(&d->next) < d->cap)
         d->cap = atomic_load(&d->next);
+    if (late)
+        drop_late_duplicates(d);
     pf__free(tids);
     *out = d;
     return PF_OK;

@@ -32,7 +32,8 @@
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int g_stop;
-static volatile uint64_t sink;
+static volatile uint64_t sink;        /* under g_mu */
+static volatile uint64_t sink_sig;    /* under g_sigmu */
 static volatile sig_atomic_t g_ticks;
 
 static void on_alarm(int sig)
@@ -94,7 +95,7 @@ static void *sig_target(void *arg)
     pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
     while (!atomic_load(&g_stop)) {
         pthread_mutex_lock(&g_sigmu);
-        sink++;
+        sink_sig++;
         pthread_mutex_unlock(&g_sigmu);
     }
     pthread_sigmask(SIG_BLOCK, &ss, NULL);
@@ -107,7 +108,7 @@ static void *sig_rival(void *arg)
     while (!atomic_load(&g_stop)) {
         pthread_mutex_lock(&g_sigmu);
         for (int i = 0; i < 1000; i++)
-            sink++;
+            sink_sig++;
         pthread_mutex_unlock(&g_sigmu);
     }
     return NULL;
