@@ -436,6 +436,9 @@ PF_API void *realloc(void *old, size_t n)
             memcpy(p, old, have < n ? have : n);
         return p;
     }
+    /* Only the thread inside dlsym (resolve) gets here with need_boot();
+     * every pointer it can hold was allocated during that window, so it
+     * is a bootstrap pointer and was handled above. */
     if (need_boot())
         return boot_alloc(n, 16);
     if (old && maybe_sampled(old))

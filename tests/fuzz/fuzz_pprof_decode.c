@@ -1,46 +1,11 @@
 /*
- * Fuzz target: any byte string through pf_profile_read. Whatever is
- * accepted must pass pf_profile_check, re-encode, and decode again to
- * the same dump (the round-trip property).
+ * Fuzz target for the profile.proto reader (corpus:
+ * testdata/fuzz/pprof_decode/, protobufs raw and gzipped). The property
+ * is in fuzz_read.h.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "profile.h"
-
-static void dump(const pf_profile *p, pf_membuf *mb)
-{
-    if (pf_profile_write_dump(p, pf_writer_membuf(mb)) != PF_OK)
-        abort();
-}
+#include "fuzz_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pf_decode_opts o = PF_DECODE_OPTS_INIT;
-    pf_encode_opts e = PF_ENCODE_OPTS_INIT;
-    pf_profile *p = NULL, *q = NULL;
-    pf_membuf enc = PF_MEMBUF_INIT, d1 = PF_MEMBUF_INIT, d2 = PF_MEMBUF_INIT;
-
-    o.max_inflated = 1u << 24;
-    o.max_records = 1u << 20;
-    e.raw = true;
-    if (pf_profile_read(&p, NULL, data, size, &o) != PF_OK)
-        return 0;
-    if (pf_profile_check(p) != PF_OK)
-        abort();
-    if (pf_profile_encode(p, pf_writer_membuf(&enc), &e) != PF_OK)
-        abort();
-    if (pf_profile_decode(&q, enc.data, enc.len, NULL) != PF_OK)
-        abort();
-    dump(p, &d1);
-    dump(q, &d2);
-    if (d1.len != d2.len || memcmp(d1.data, d2.data, d1.len) != 0)
-        abort();
-    pf_profile_free(p);
-    pf_profile_free(q);
-    pf_membuf_release(&enc);
-    pf_membuf_release(&d1);
-    pf_membuf_release(&d2);
-    return 0;
+    return fuzz_read_roundtrip(data, size);
 }

@@ -1,52 +1,11 @@
 /*
  * Fuzz target for the legacy readers (gperftools CPU/heap/contention/
- * threadz, Go debug=1 and debug=2 text, folded stacks), reached through
- * pf_profile_read. Whatever is accepted must pass pf_profile_check and
- * survive encode -> decode unchanged; whatever is refused must say why.
+ * threadz, Go debug=1 and debug=2 text, folded stacks; corpus:
+ * testdata/fuzz/text_legacy/). The property is in fuzz_read.h.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "profile.h"
-
-static void dump(const pf_profile *p, pf_membuf *mb)
-{
-    if (pf_profile_write_dump(p, pf_writer_membuf(mb)) != PF_OK)
-        abort();
-}
+#include "fuzz_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pf_decode_opts o = PF_DECODE_OPTS_INIT;
-    pf_encode_opts e = PF_ENCODE_OPTS_INIT;
-    pf_profile *p = NULL, *q = NULL;
-    pf_membuf enc = PF_MEMBUF_INIT, d1 = PF_MEMBUF_INIT, d2 = PF_MEMBUF_INIT;
-    int err;
-
-    o.max_inflated = 1u << 24;
-    o.max_records = 1u << 20;
-    e.raw = true;
-    err = pf_profile_read(&p, NULL, data, size, &o);
-    if (err != PF_OK) {
-        if (p != NULL || pf_error_last()[0] == '\0')
-            abort();
-        return 0;
-    }
-    if (pf_profile_check(p) != PF_OK)
-        abort();
-    if (pf_profile_encode(p, pf_writer_membuf(&enc), &e) != PF_OK)
-        abort();
-    if (pf_profile_decode(&q, enc.data, enc.len, NULL) != PF_OK)
-        abort();
-    dump(p, &d1);
-    dump(q, &d2);
-    if (d1.len != d2.len || memcmp(d1.data, d2.data, d1.len) != 0)
-        abort();
-    pf_profile_free(p);
-    pf_profile_free(q);
-    pf_membuf_release(&enc);
-    pf_membuf_release(&d1);
-    pf_membuf_release(&d2);
-    return 0;
+    return fuzz_read_roundtrip(data, size);
 }
