@@ -674,7 +674,7 @@ int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
     sym_ctx c;
     addr_ref *refs = NULL;
     size_t *count = NULL, *first = NULL;
-    size_t i, nrefs = 0;
+    size_t i;
     int err = PF_OK;
 
     if (!rep)
@@ -728,7 +728,6 @@ int pf_profile_symbolize(pf_profile *p, const pf_symbolize_opts *opts,
             continue;
         }
         count[l->mapping]++;
-        nrefs++;
     }
     for (i = 1; i <= p->nmappings; i++)
         first[i] = first[i - 1] + count[i - 1];
