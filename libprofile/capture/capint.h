@@ -56,6 +56,16 @@ static inline void pf__cap_unlock(pf_cap_lock *l)
         syscall(SYS_futex, &l->v, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+/* In a forked child: unlock L and tell whether it was held at the fork
+ * (by a thread the child does not have: whatever L guards may be in
+ * the middle of an update). A lock that was free guards consistent
+ * state: the unlocking store is ordered after the critical section's
+ * stores. */
+static inline bool pf__cap_lock_reset(pf_cap_lock *l)
+{
+    return atomic_exchange(&l->v, 0) != 0;
+}
+
 /* Set up this thread's entry of pf__cap_tls_sigvar (stack bounds, tid)
  * if not done yet. */
 void pf__cap_thread_init_self(void);
@@ -145,9 +155,20 @@ int pf__cap_threads_write_dump(pf_writer w);
 int pf__cap_heap_build(pf_profile **out, bool allocs);
 size_t pf__cap_heap_count(void);
 
-/* fork handlers: PHASE 0 prepare, 1 parent, 2 child */
-void pf__cap_heap_fork(int phase);
-void pf__cap_contention_fork(int phase);
+/* fork(). Nothing is held across a fork: a lock taken in a prepare
+ * handler inverts the lock order against other runtimes (ASan's and
+ * TSan's prepare handlers lock their allocator and thread registry,
+ * while their own threads allocate under those locks and reach our
+ * malloc interposer). Instead each module repairs itself in the child:
+ * a lock found held belonged to a thread that does not exist there, so
+ * the lock is reset and the state it guarded, possibly half updated,
+ * is dropped (see pf__cap_lock_reset). Called from preload.c. */
+void pf__cap_heap_fork_child(void);
+void pf__cap_contention_fork_child(void);
+void pf__cap_labels_fork_child(void);
+void pf__cap_registry_fork_child(void);
+void pf__cap_threads_fork_child(void);
+void pf__cap_ranges_fork_child(void);
 
 /* Contention (contention.c) */
 int pf__cap_contention_build(pf_profile **out, bool mutex);

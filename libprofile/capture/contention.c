@@ -397,17 +397,18 @@ PF_API int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 /* ------------------------------------------------------------------ */
 /* Control and profiles */
 
-void pf__cap_contention_fork(int phase)
+/* Forked child (capint.h). The waiters of the parent are threads the
+ * child does not have: their entries always go. The records go only if
+ * a thread was updating them at the fork. */
+void pf__cap_contention_fork_child(void)
 {
-    if (phase == 0) {
-        pf__cap_lock(&g_lock);
-        pf__cap_lock(&g_wlock);
-    } else if (phase == 1) {
-        pf__cap_unlock(&g_wlock);
-        pf__cap_unlock(&g_lock);
-    } else {
-        atomic_store(&g_wlock.v, 0);
-        atomic_store(&g_lock.v, 0);
+    pf__cap_lock_reset(&g_wlock);
+    memset(g_wait, 0, sizeof(g_wait));
+    for (size_t i = 0; i < WFILTER; i++)
+        atomic_store_explicit(&g_wfilter[i], 0, memory_order_relaxed);
+    if (pf__cap_lock_reset(&g_lock)) {
+        g_tab[0] = g_tab[1] = NULL;
+        g_cur = g_end = NULL;
     }
 }
 

@@ -508,22 +508,32 @@ int pf_capture_cpu_stop(void)
     return err;
 }
 
+/* Forked child (capint.h): the snapshot is swapped in by one store, so
+ * it is whole whatever the lock says. */
+void pf__cap_ranges_fork_child(void)
+{
+    pf__cap_lock_reset(&g_ranges_lock);
+}
+
 /* Process forked: the child has no timers (POSIX timers are not
  * inherited) and must not write the parent's profile. */
 void pf__cap_cpu_atfork_child(void);
 void pf__cap_cpu_atfork_child(void)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
+    bool torn = pf__cap_lock_reset(&g_ctl);
 
     atomic_store(&pf__cap_enabled_sigvar, 0);
     atomic_store(&pf__cap_in_handler_sigvar, 0);
-    atomic_store(&g_ctl.v, 0);
     for (size_t i = 0; i < PF_CAP_MAX_TSLOTS; i++) {
         pf__cap_tslots_sigvar[i].armed = 0;
         atomic_store(&pf__cap_tslots_sigvar[i].tid, 0);
     }
     g_running = false;
-    pf__free(t->e);
+    /* A start or stop was under way (g_ctl held): t->e may be freed
+     * already or about to be; leave it to the parent. */
+    if (!torn)
+        pf__free(t->e);
     t->e = NULL;
     pf__cap_tls_sigvar.tid = (int)syscall(SYS_gettid);
 }

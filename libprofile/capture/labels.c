@@ -105,7 +105,9 @@ static int intern(const pf_labelset **out, pair *p, size_t n)
         s += vl;
     }
     ls->next = g_bucket[h % NBUCKET];
-    g_bucket[h % NBUCKET] = ls;
+    /* published by one release store: the chains are consistent at any
+     * instant, which a forked child relies on */
+    __atomic_store_n(&g_bucket[h % NBUCKET], ls, __ATOMIC_RELEASE);
 done:
     pf__cap_unlock(&g_lock);
     pf__cap_tls_sigvar.in_hook--;
@@ -228,4 +230,11 @@ int pf_capture_do(const pf_labelset *labels, int (*fn)(void *arg), void *arg)
     rc = fn(arg);
     pf__cap_tls_sigvar.labels = old;
     return rc;
+}
+
+/* Forked child (capint.h): the chains are always consistent (one
+ * publishing store), so only the lock needs resetting. */
+void pf__cap_labels_fork_child(void)
+{
+    pf__cap_lock_reset(&g_lock);
 }

@@ -514,16 +514,21 @@ PF_API void *pvalloc(size_t n)
 /* ------------------------------------------------------------------ */
 /* Control */
 
-/* fork(): hold the lock across it so the child does not inherit it
- * locked by a thread that no longer exists. */
-void pf__cap_heap_fork(int phase)
+/* Forked child (capint.h): if a thread was inside the tables at the
+ * fork, start them afresh. The old arena pages are left as they are:
+ * they may be half written, and the child's heap and allocs profiles
+ * then begin at the fork. */
+void pf__cap_heap_fork_child(void)
 {
-    if (phase == 0)
-        pf__cap_lock(&g_heap_lock);
-    else if (phase == 1)
-        pf__cap_unlock(&g_heap_lock);
-    else
-        atomic_store(&g_heap_lock.v, 0);
+    if (!pf__cap_lock_reset(&g_heap_lock))
+        return;
+    g_arena_cur = g_arena_end = NULL;
+    g_buckets = NULL;
+    g_live = NULL;
+    g_live_free = NULL;
+    g_nbuckets = 0;
+    for (size_t i = 0; i < FILTER; i++)
+        atomic_store_explicit(&g_filter[i], 0, memory_order_relaxed);
 }
 
 long pf_capture_heap_set_rate(long bytes)

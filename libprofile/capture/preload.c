@@ -116,22 +116,16 @@ static int write_atomic(const char *path, const pf_profile *prof)
     return err;
 }
 
-static void atfork_prepare(void)
-{
-    pf__cap_contention_fork(0);
-    pf__cap_heap_fork(0);
-}
-
-static void atfork_parent(void)
-{
-    pf__cap_heap_fork(1);
-    pf__cap_contention_fork(1);
-}
-
+/* No prepare or parent handler: nothing is held across fork (capint.h
+ * says why); the child repairs what a vanished thread left locked. */
 static void atfork_child(void)
 {
-    pf__cap_heap_fork(2);
-    pf__cap_contention_fork(2);
+    pf__cap_ranges_fork_child();
+    pf__cap_labels_fork_child();
+    pf__cap_heap_fork_child();
+    pf__cap_contention_fork_child();
+    pf__cap_registry_fork_child();
+    pf__cap_threads_fork_child();
     pf__cap_cpu_atfork_child();
     g_cpu_on = false;
 }
@@ -144,7 +138,7 @@ __attribute__((constructor)) static void pf_capture_init(void)
     pf__cap_thread_init_self();
     atomic_store(&pf__cap_ready, 1);
     g_pid = getpid();
-    pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+    pthread_atfork(NULL, NULL, atfork_child);
     if (env_long("PPROF_HEAP_RATE", 0, LONG_MAX, &v))
         pf_capture_heap_set_rate(v);
     for (int i = 0; i < NOUT; i++) {

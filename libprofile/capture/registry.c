@@ -94,7 +94,8 @@ int pf_capture_profile_new(pf_capture_profile **out, const char *name)
     p->kind = K_CUSTOM;
     pf__u64map_init(&p->index);
     p->next = g_custom;
-    g_custom = p;
+    /* one publishing store keeps the list whole at any instant (fork) */
+    __atomic_store_n(&g_custom, p, __ATOMIC_RELEASE);
     g_ncustom++;
     *out = p;
 done:
@@ -303,4 +304,24 @@ done:
     pf_profile_free(prof);
     pf__cap_tls_sigvar.in_hook--;
     return err;
+}
+
+/* Forked child (capint.h). The list of custom profiles is always whole
+ * (one publishing store), only its count may lag; a custom profile
+ * whose lock was held may be half updated and starts empty. */
+void pf__cap_registry_fork_child(void)
+{
+    if (pf__cap_lock_reset(&g_reg_lock)) {
+        g_ncustom = 0;
+        for (pf_capture_profile *p = g_custom; p; p = p->next)
+            g_ncustom++;
+    }
+    for (size_t i = 0; i < NPREDEF; i++)
+        pf__cap_lock_reset(&g_predef[i].lock);
+    for (pf_capture_profile *p = g_custom; p; p = p->next)
+        if (pf__cap_lock_reset(&p->lock)) {
+            p->e = NULL;
+            p->n = p->cap = 0;
+            pf__u64map_init(&p->index);
+        }
 }

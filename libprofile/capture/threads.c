@@ -434,3 +434,15 @@ done:
     pf__cap_unlock(&g_dump_lock);
     return err;
 }
+
+/* Forked child (capint.h): creation records half appended (possibly in
+ * the middle of growing the array) are dropped; a thread dump in
+ * progress has nothing to leave behind but its lock. */
+void pf__cap_threads_fork_child(void)
+{
+    if (pf__cap_lock_reset(&g_tc_lock)) {
+        g_tc = NULL;
+        g_ntc = g_tc_cap = 0;
+    }
+    pf__cap_lock_reset(&g_dump_lock);
+}
