@@ -8,6 +8,7 @@
  *
  * Output (stdout, flushed line by line):
  *   profile NAME            every profile of the registry
+ *   count NAME N            entries of the custom profile
  *   addr 0xADDR FUNC        entry addresses of the workload's functions
  *   port N                  last: the server is up
  * Workload: http_spin burns CPU on a thread (spinner_main) half of the
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
     n = pf_capture_profiles(all, 64);
     for (size_t i = 0; i < n && i < 64; i++)
         printf("profile %s\n", pf_capture_profile_name(all[i]));
+    printf("count %s %zu\n", pf_capture_profile_name(custom),
+           pf_capture_profile_count(custom));
     printf("addr %p http_spin\n", (void *)http_spin);
     printf("addr %p http_churn\n", (void *)http_churn);
     printf("addr %p http_keep_alloc\n", (void *)http_keep_alloc);
