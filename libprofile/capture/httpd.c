@@ -90,7 +90,7 @@ static enum MHD_Result queue_text(struct MHD_Connection *conn,
                                   unsigned status, const char *msg)
 {
     struct MHD_Response *res = MHD_create_response_from_buffer(
-        strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
+        strlen(msg), (void *)msg, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ok;
 
     if (!res)
@@ -119,8 +119,11 @@ static enum MHD_Result answer(struct MHD_Connection *conn, hreq *r,
     req.body_len = r->body.len;
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     req.client_fd = ci ? ci->connect_fd : -1;
-    if (pf__cap_http_serve_fd(&resp, &req, g_stop[0]) < 0)
-        return queue_text(conn, 500, "internal error: out of memory\n");
+    if (pf__cap_http_serve_fd(&resp, &req, g_stop[0]) < 0) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "internal error: %s\n", pf_error_last());
+        return queue_text(conn, 500, msg);
+    }
     res = MHD_create_response_from_buffer(
         resp.body.len, resp.body.data ? (void *)resp.body.data : (void *)"",
         MHD_RESPMEM_MUST_COPY);
@@ -230,7 +233,9 @@ static int split_addr(const char *addr, char *host, size_t hsize,
         atol(p) > 65535)
         return pf__error_set(PF_EINVAL, "bad address '%s': want HOST:PORT "
                              "with a port in 0..65535", addr);
-    snprintf(port, psize, "%s", p);
+    if (strlen(p) + 1 > psize)
+        return pf__error_set(PF_EINVAL, "bad address '%s'", addr);
+    memcpy(port, p, strlen(p) + 1);
     return PF_OK;
 }
 

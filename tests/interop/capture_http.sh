@@ -118,6 +118,10 @@ check sympost "$U/symbol" 200 "$TEXT" --data-binary "$q"
 expect_same sympost.body sym.want
 check symget "$U/symbol?$q" 200 "$TEXT"
 expect_same symget.body sym.want
+# the same without the server (pf_capture_http_serve, in the workload)
+expect_same "$WORK/stop.symbol" sym.want
+grep -qx 'direct 404 X-Content-Type-Options=nosniff Content-Type=text/plain; charset=utf-8 X-Go-Pprof=1' server.out ||
+    die "direct serve of an unknown profile: $(grep '^direct' server.out)"
 
 # --- CPU profile: a second one is refused while the first runs, and
 # the server keeps answering meanwhile

@@ -10,6 +10,7 @@
  *   profile NAME            every profile of the registry
  *   count NAME N            entries of the custom profile
  *   addr 0xADDR FUNC        entry addresses of the workload's functions
+ *   direct STATUS H=V...    pf_capture_http_serve of an unknown profile
  *   port N                  last: the server is up
  * Workload: http_spin burns CPU on a thread (spinner_main) half of the
  * time, http_churn allocates and frees 1 KiB blocks there,
@@ -17,6 +18,7 @@
  * one entry in the custom profile "example.com/files".
  */
 #include <pthread.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "workload.h"
@@ -64,6 +66,42 @@ static void *spinner_main(void *arg)
     return NULL;
 }
 
+/* pf_capture_http_serve without the server: an unknown profile, and a
+ * symbol request for the functions above, whose body goes to
+ * STOPFILE.symbol for the test to compare with the server's answer. */
+static void direct_serve(const char *stopfile)
+{
+    pf_capture_http_request req = PF_CAPTURE_HTTP_REQUEST_INIT;
+    pf_capture_http_response resp;
+    char body[200], path[4200];
+    FILE *f;
+    int err;
+
+    req.target = "/debug/pprof/nosuch";
+    if ((err = pf_capture_http_serve(&resp, &req)) < 0)
+        wl_die("serve", err);
+    printf("direct %d", resp.status);
+    for (size_t i = 0; i < resp.nheaders; i++)
+        printf(" %s=%s", resp.headers[i].name, resp.headers[i].value);
+    printf("\n");
+    pf_capture_http_response_release(&resp);
+
+    snprintf(body, sizeof(body), "%p+%p+%p+0x1", (void *)http_spin,
+             (void *)http_churn, (void *)http_keep_alloc);
+    req.method = "POST";
+    req.target = "/debug/pprof/symbol";
+    req.body = body;
+    req.body_len = strlen(body);
+    if ((err = pf_capture_http_serve(&resp, &req)) < 0)
+        wl_die("serve", err);
+    snprintf(path, sizeof(path), "%s.symbol", stopfile);
+    if (!(f = fopen(path, "w")))
+        exit(1);
+    fwrite(resp.body.data, 1, resp.body.len, f);
+    fclose(f);
+    pf_capture_http_response_release(&resp);
+}
+
 int main(int argc, char **argv)
 {
     pf_capture_profile *custom, *all[64];
@@ -96,6 +134,7 @@ int main(int argc, char **argv)
     printf("addr %p http_spin\n", (void *)http_spin);
     printf("addr %p http_churn\n", (void *)http_churn);
     printf("addr %p http_keep_alloc\n", (void *)http_keep_alloc);
+    direct_serve(argv[1]);
     printf("port %d\n", port);
     fflush(stdout);
     /* a second server is refused while this one runs */
