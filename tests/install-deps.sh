@@ -3,7 +3,7 @@
 # missing (as root: apt-get; otherwise print the command to run).
 set -eu
 pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
-libdw-dev libelf-dev elfutils binutils libcmocka-dev golang-go
+libdw-dev libelf-dev libmicrohttpd-dev elfutils binutils libcmocka-dev golang-go curl
 libgoogle-perftools-dev llvm clang time"
 missing=
 for p in $pkgs; do

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,12 @@ static const char usage_text[] =
     "                      524288; 1 = every allocation)\n"
     "      --mutex=FILE    also write a mutex contention profile\n"
     "      --block=FILE    also write a block (wait time) profile\n"
+    "      --http=ADDR     serve /debug/pprof/ on ADDR while CMD runs\n"
+    "                      (127.0.0.1:6060, :0 = any free port; see\n"
+    "                      PPROF_HTTP_PORTFILE). Without -o there is no\n"
+    "                      CPU profile from start to exit (it would\n"
+    "                      hold the profiler /debug/pprof/profile uses),\n"
+    "                      and heap sampling is on at its default rate.\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -88,11 +95,14 @@ int main(int argc, char **argv)
         { "heap-rate", required_argument, NULL, 'R' },
         { "mutex", required_argument, NULL, 'm' },
         { "block", required_argument, NULL, 'b' },
+        { "http", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     const char *cpu = "cpu.pb.gz", *heap = NULL, *mutex = NULL, *block = NULL;
+    const char *http = NULL;
+    bool cpu_given = false;
     long rate = 0, heap_rate = -1;
     char libbuf[PATH_MAX + 64], num[32], *preload;
     const char *lib, *old;
@@ -101,8 +111,8 @@ int main(int argc, char **argv)
     tool_init(argv[0]);
     while ((c = getopt_long(argc, argv, "+o:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': cpu = optarg; break;
-        case 'n': cpu = NULL; break;
+        case 'o': cpu = optarg; cpu_given = true; break;
+        case 'n': cpu = NULL; cpu_given = true; break;
         case 'r': rate = parse_long("--rate", optarg, 1, 10000); break;
         case 'H': heap = optarg; break;
         case 'R':
@@ -110,6 +120,11 @@ int main(int argc, char **argv)
             break;
         case 'm': mutex = optarg; break;
         case 'b': block = optarg; break;
+        case 'w':
+            if (!*optarg)
+                tool_usage_error("--http wants an address");
+            http = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return TOOL_EXIT_OK;
@@ -123,6 +138,8 @@ int main(int argc, char **argv)
         tool_usage_error("no command to run");
     if (cpu && !*cpu)
         tool_usage_error("-o wants a file name");
+    if (http && !cpu_given)
+        cpu = NULL;
     lib = find_lib(libbuf, sizeof(libbuf));
     old = getenv("LD_PRELOAD");
     if (old && *old) {
@@ -141,10 +158,12 @@ int main(int argc, char **argv)
     unsetenv("PPROF_MUTEX");
     unsetenv("PPROF_BLOCK");
     unsetenv("PPROF_THREADCREATE");
+    unsetenv("PPROF_HTTP");
     if ((cpu && setenv("PPROF_CPU", cpu, 1) != 0) ||
         (heap && setenv("PPROF_HEAP", heap, 1) != 0) ||
         (mutex && setenv("PPROF_MUTEX", mutex, 1) != 0) ||
         (block && setenv("PPROF_BLOCK", block, 1) != 0) ||
+        (http && setenv("PPROF_HTTP", http, 1) != 0) ||
         setenv("LD_PRELOAD", preload, 1) != 0)
         tool_die("cannot set the environment: %s", strerror(errno));
     if (rate) {
@@ -153,7 +172,7 @@ int main(int argc, char **argv)
     }
     /* Heap sampling costs a little on every allocation: off unless a
      * heap profile is wanted. */
-    if (heap_rate < 0 && !heap)
+    if (heap_rate < 0 && !heap && !http)
         heap_rate = 0;
     if (heap_rate >= 0) {
         snprintf(num, sizeof(num), "%ld", heap_rate);

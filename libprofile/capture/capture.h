@@ -188,6 +188,117 @@ PF_API int pf_capture_writer_open(pf_writer *w, const char *path);
  * (a write error surfaced late). */
 PF_API int pf_capture_writer_close(pf_writer *w);
 
+/* ------------------------------------------------------------------ */
+/* HTTP endpoint: /debug/pprof/ (Go's net/http/pprof)       http*.c    */
+
+/*
+ * Serves the profiles the way Go's net/http/pprof does, so that
+ *
+ *     go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=10
+ *     go tool pprof http://127.0.0.1:6060/debug/pprof/heap
+ *
+ * work against a C program. SECURITY: the endpoint exposes process
+ * internals (stacks, command line, symbol names, allocation sites) and
+ * lets any client burn CPU on profiling. It has no authentication:
+ * keep it on loopback (the default) or behind your own access control.
+ *
+ *   /debug/pprof/              HTML index: every registry profile with
+ *                              its count and a NAME?debug=1 link
+ *   /debug/pprof/NAME          a registry profile (heap, allocs, threads,
+ *                              threadcreate, mutex, block, custom);
+ *                              "goroutine" is an alias of "threads".
+ *                              debug=0: gzipped profile.proto
+ *                              (application/octet-stream, attachment);
+ *                              debug=N: text (pf_capture_profile_write).
+ *                              seconds=N: delta profile over N seconds
+ *                              (not for custom profiles, not with debug)
+ *   /debug/pprof/profile       CPU profile for seconds=N (default 30)
+ *   /debug/pprof/cmdline       argv, NUL-separated
+ *   /debug/pprof/symbol        address -> function name (pprof's remote
+ *                              symbolization protocol, FORMATS.md 7)
+ *   /debug/pprof/trace         501: Go execution traces have no C
+ *                              counterpart
+ *
+ * Statuses and messages are Go's (404 "Unknown profile", 500 "Could not
+ * enable CPU profiling: cpu profiling already in use", ...), with one
+ * deliberate difference: a `seconds` that is present but not a
+ * positive integer is 400 for /profile too (Go silently profiles 30 s).
+ * docs/CAPTURE.md has the full table.
+ */
+
+/* Start the built-in server (libmicrohttpd, one thread per connection,
+ * so a 30 s CPU profile never blocks other requests). ADDR is
+ * "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT"; without a host it
+ * binds 127.0.0.1 (unlike Go's ":6060", which means every interface:
+ * say "0.0.0.0:6060" for that). NULL = "127.0.0.1:6060". Port 0 picks
+ * a free port. *PORT (may be NULL) gets the bound port. One server per
+ * process: PF_EINVAL if one is running or ADDR is malformed ("bad
+ * address 'ADDR': ..."); PF_EIO if it cannot listen ("cannot listen on
+ * 'ADDR': Address already in use"). */
+PF_API int pf_capture_http_start(int *port, const char *addr);
+
+/* Stop the server: stop accepting, end the waits in progress
+ * (seconds=N requests answer at once: a CPU profile with what it has,
+ * a delta with 500 "context canceled"), wait for every connection
+ * thread. No-op when not running (and in a forked child, which has
+ * none of the server's threads: it only closes its copy of the
+ * socket). */
+PF_API void pf_capture_http_stop(void);
+
+/* The port being served, 0 when no server runs. */
+PF_API int pf_capture_http_port(void);
+
+/* Server-independent entry point, for programs that already run an
+ * HTTP server: route /debug/pprof/ and everything below it here. */
+typedef struct pf_capture_http_request {
+    unsigned version;           /* PF_CAPTURE_HTTP_REQUEST_VERSION */
+    const char *method;         /* "GET", "POST", ...; any is accepted */
+    /* The request target as received, percent-encoded, with its query:
+     * "/debug/pprof/heap?debug=1". */
+    const char *target;
+    /* Content-Type of the body or NULL. An
+     * application/x-www-form-urlencoded POST body is read for
+     * parameters too (Go's FormValue: body first, then query). */
+    const char *content_type;
+    const void *body;           /* request body (may be NULL) */
+    size_t body_len;
+    /* The client's connection socket, or -1. When given, a seconds=N
+     * wait ends early if the client hangs up (poll POLLRDHUP). */
+    int client_fd;
+} pf_capture_http_request;
+#define PF_CAPTURE_HTTP_REQUEST_VERSION 1
+#define PF_CAPTURE_HTTP_REQUEST_INIT                                       \
+    { PF_CAPTURE_HTTP_REQUEST_VERSION, "GET", "/debug/pprof/", NULL, NULL, \
+      0, -1 }
+
+typedef struct pf_capture_http_header {
+    const char *name;
+    const char *value;
+} pf_capture_http_header;
+
+#define PF_CAPTURE_HTTP_MAX_HEADERS 6
+
+/* A complete response: send STATUS, the NHEADERS headers in order (add
+ * Content-Length yourself if your server does not) and BODY. The
+ * strings belong to the response; the caller owns it
+ * (pf_capture_http_response_release). */
+typedef struct pf_capture_http_response {
+    int status;
+    size_t nheaders;
+    pf_capture_http_header headers[PF_CAPTURE_HTTP_MAX_HEADERS];
+    pf_membuf body;
+    char *priv_[2];             /* private: storage of header values */
+} pf_capture_http_response;
+
+/* Handle one request into RESP (which needs no initialisation; any
+ * previous content is not released). Blocks for seconds=N requests.
+ * Returns PF_OK whenever RESP holds a response, error statuses
+ * included; PF_ENOMEM or PF_EINVAL (NULL argument, unknown version)
+ * otherwise, and then RESP holds nothing to release. Never prints. */
+PF_API int pf_capture_http_serve(pf_capture_http_response *resp,
+                                 const pf_capture_http_request *req);
+PF_API void pf_capture_http_response_release(pf_capture_http_response *r);
+
 #ifdef __cplusplus
 }
 #endif

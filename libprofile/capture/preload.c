@@ -15,6 +15,9 @@
  *   PPROF_BLOCK=PATH        block profile (rate PPROF_BLOCK_RATE ns,
  *                           default 1 = every event)
  *   PPROF_THREADCREATE=PATH threadcreate profile at exit
+ *   PPROF_HTTP=ADDR         serve /debug/pprof/ on ADDR (httpd.c) from
+ *                           load to exit; PPROF_HTTP_PORTFILE=PATH gets
+ *                           the bound port (useful with port 0)
  *
  * Files are written to PATH.tmp.PID and renamed, so a failed write
  * leaves no partial profile. A process started by exec from the
@@ -130,6 +133,50 @@ static void atfork_child(void)
     g_cpu_on = false;
 }
 
+/* PPROF_HTTP=ADDR: the /debug/pprof/ endpoint. The port goes to
+ * PPROF_HTTP_PORTFILE (PATH.PID in an exec'd child, written atomically)
+ * or, for an ephemeral port (":0") without one, to stderr. */
+static void start_http(void)
+{
+    const char *addr = getenv("PPROF_HTTP");
+    const char *pf = getenv("PPROF_HTTP_PORTFILE");
+    char *path = NULL, tmp[4200], num[32];
+    pf_writer w;
+    int port, err;
+
+    if (!addr || !*addr)
+        return;
+    if (pf_capture_http_start(&port, addr) < 0) {
+        say("cannot start the http endpoint: %s%s", pf_error_last(), "");
+        return;
+    }
+    if (!pf || !*pf) {
+        size_t n = strlen(addr);
+        if (n >= 2 && strcmp(addr + n - 2, ":0") == 0) {
+            snprintf(num, sizeof(num), "%d", port);
+            say("serving /debug/pprof/ on port %s%s", num, "");
+        }
+        return;
+    }
+    if (!(path = out_path(pf)))
+        return;
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    snprintf(num, sizeof(num), "%d\n", port);
+    err = pf_capture_writer_open(&w, tmp);
+    if (err == PF_OK) {
+        err = w.write(w.ctx, num, strlen(num)) < 0 ? PF_EIO : PF_OK;
+        if (pf_capture_writer_close(&w) < 0)
+            err = PF_EIO;
+        if (err == PF_OK && rename(tmp, path) != 0)
+            err = PF_EIO;
+        if (err < 0)
+            unlink(tmp);
+    }
+    if (err < 0)
+        say("cannot write the http port to '%s'%s", path, "");
+    free(path);
+}
+
 __attribute__((constructor)) static void pf_capture_init(void)
 {
     long v;
@@ -148,6 +195,8 @@ __attribute__((constructor)) static void pf_capture_init(void)
             any = true;
         }
     }
+    if (getenv("PPROF_HTTP") && *getenv("PPROF_HTTP"))
+        any = true;
     if (!any)
         return;
     if (!getenv("PPROF_OWNER_PID")) {
@@ -175,12 +224,14 @@ __attribute__((constructor)) static void pf_capture_init(void)
         else
             g_cpu_on = true;
     }
+    start_http();
 }
 
 __attribute__((destructor)) static void pf_capture_fini(void)
 {
     if (getpid() != g_pid)
         return;     /* forked child: the profiles are the parent's */
+    pf_capture_http_stop();     /* a server still running ends first */
     for (int i = 0; i < NOUT; i++) {
         pf_profile *p = NULL;
         int err;
