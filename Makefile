@@ -203,7 +203,7 @@ install: all
 	$(EXTRA_INSTALL)
 
 clean:
-	rm -rf build build-san build-fuzz build-tsan
+	rm -rf build build-san build-san-clang build-fuzz build-tsan
 
 .PHONY: all tests check check-unit deps demo bench install clean fuzz
 

@@ -17,8 +17,9 @@
  *
  *   stress OUT [nofork]
  *
- * nofork: for sanitizer builds, whose allocator is not fork-safe
- * (a child forked while other threads allocate can hang in it).
+ * nofork: for GCC 12 sanitizer builds, whose allocator is not
+ * fork-safe (a child forked while other threads allocate can hang in
+ * it); clang 19's runtimes are, and run it with fork.
  */
 #include <pthread.h>
 #include <signal.h>
