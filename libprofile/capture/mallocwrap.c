@@ -189,6 +189,29 @@ static inline bool should_sample(size_t n)
     return true;
 }
 
+/* The common case, inlined into each interposer before anything else:
+ * true when N bytes are certainly not sampled, and counted down; false
+ * leaves both the decision and the countdown to should_sample. With
+ * resolved(), it lets the interposer end in a tail call to the real
+ * function, with no frame of its own. */
+static inline bool resolved(void)
+{
+    return atomic_load_explicit(&g_resolved, memory_order_acquire) == 2;
+}
+
+static inline bool skip_fast(size_t n)
+{
+    tstate *t = &t_st;
+    int64_t left = t->left - (int64_t)n;
+
+    if (__builtin_expect(
+            t->gen != atomic_load_explicit(&g_gen, memory_order_relaxed) ||
+            left <= 0, 0))
+        return false;
+    t->left = left;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Private arena (mmap) */
 
@@ -253,6 +276,17 @@ static inline size_t addr_hash(uintptr_t a)
     return (size_t)(((uint64_t)a >> 4) * 0x9e3779b97f4a7c15ull >> 32);
 }
 
+/* The filter counts live sampled blocks per 4 KiB page (pages 256 MiB
+ * apart share a counter): blocks freed together sit on nearby pages, so
+ * the counters free() reads stay in a few cache lines, where a mixing
+ * hash would spread them over the whole 256 KiB table (one cache miss
+ * per free). A free on a page holding a live sampled block takes the
+ * locked path for nothing: at the default rate about 1 page in 128. */
+static inline size_t filter_slot(uintptr_t a)
+{
+    return (size_t)((a >> 12) ^ (a >> 28)) & (FILTER - 1);
+}
+
 static uint64_t stack_hash(const uintptr_t *pcs, int n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -299,7 +333,7 @@ static bool live_take(uintptr_t addr, live *out)
         *pp = l->next;
         l->next = g_live_free;
         g_live_free = l;
-        atomic_fetch_sub_explicit(&g_filter[addr_hash(addr) & (FILTER - 1)],
+        atomic_fetch_sub_explicit(&g_filter[filter_slot(addr)],
                                   1, memory_order_relaxed);
         return true;
     }
@@ -352,7 +386,7 @@ static void record_alloc(void *p, size_t n, uintptr_t fp)
         l->next = *head;
         *head = l;
     }
-    atomic_fetch_add_explicit(&g_filter[addr_hash(l->addr) & (FILTER - 1)], 1,
+    atomic_fetch_add_explicit(&g_filter[filter_slot(l->addr)], 1,
                               memory_order_relaxed);
 done:
     pf__cap_unlock(&g_heap_lock);
@@ -377,7 +411,7 @@ static void record_free(void *p)
 static inline bool maybe_sampled(const void *p)
 {
     return atomic_load_explicit(
-               &g_filter[addr_hash((uintptr_t)p) & (FILTER - 1)],
+               &g_filter[filter_slot((uintptr_t)p)],
                memory_order_relaxed) != 0;
 }
 
@@ -386,7 +420,13 @@ static inline bool maybe_sampled(const void *p)
 
 #define FRAME() ((uintptr_t)__builtin_frame_address(0))
 
-PF_API void *malloc(size_t n)
+/* The slow paths are functions of their own so that the interposers'
+ * fast paths save no registers. FP is the interposer's frame: its
+ * return address is the allocation's call site. (When the call below
+ * is made as a tail call, the slow path's own frame takes the same
+ * place, with the same saved frame pointer and return address.) */
+__attribute__((noinline))
+static void *malloc_slow(size_t n, uintptr_t fp)
 {
     void *p;
 
@@ -394,12 +434,23 @@ PF_API void *malloc(size_t n)
         return boot_alloc(n, 16);
     p = real_malloc(n);
     if (p && should_sample(n))
-        record_alloc(p, n, FRAME());
+        record_alloc(p, n, fp);
     return p;
+}
+
+PF_API void *malloc(size_t n)
+{
+    if (__builtin_expect(resolved() && skip_fast(n), 1))
+        return real_malloc(n);
+    return malloc_slow(n, FRAME());
 }
 
 PF_API void free(void *p)
 {
+    if (__builtin_expect(resolved() && !maybe_sampled(p) && !is_boot(p), 1)) {
+        real_free(p);
+        return;
+    }
     if (!p || is_boot(p))
         return;
     if (need_boot())
@@ -409,7 +460,8 @@ PF_API void free(void *p)
     real_free(p);
 }
 
-PF_API void *calloc(size_t n, size_t size)
+__attribute__((noinline))
+static void *calloc_slow(size_t n, size_t size, uintptr_t fp)
 {
     size_t total;
     void *p;
@@ -421,8 +473,19 @@ PF_API void *calloc(size_t n, size_t size)
     }
     p = real_calloc(n, size);
     if (p && !__builtin_mul_overflow(n, size, &total) && should_sample(total))
-        record_alloc(p, total, FRAME());
+        record_alloc(p, total, fp);
     return p;
+}
+
+PF_API void *calloc(size_t n, size_t size)
+{
+    size_t total;
+
+    if (__builtin_expect(resolved() &&
+                         !__builtin_mul_overflow(n, size, &total) &&
+                         skip_fast(total), 1))
+        return real_calloc(n, size);
+    return calloc_slow(n, size, FRAME());
 }
 
 PF_API void *realloc(void *old, size_t n)
