@@ -85,6 +85,8 @@ static void *boot_alloc(size_t n, size_t align)
     }
 }
 
+static void filter_mark_boot(void);
+
 static void resolve(void)
 {
     int st = 0;
@@ -102,6 +104,7 @@ static void resolve(void)
         real_valloc = (malloc_fn)dlsym(RTLD_NEXT, "valloc");
         real_pvalloc = (malloc_fn)dlsym(RTLD_NEXT, "pvalloc");
         t_resolving = 0;
+        filter_mark_boot();
         atomic_store(&g_resolved, 2);
         return;
     }
@@ -287,6 +290,46 @@ static inline size_t filter_slot(uintptr_t a)
     return (size_t)((a >> 12) ^ (a >> 28)) & (FILTER - 1);
 }
 
+/* Each page of the bootstrap buffer holds one count of the filter:
+ * free()'s fast path then needs no bounds check of its own, since a
+ * bootstrap pointer always takes the slow path, which has it. Marked
+ * once, by resolve(), before the fast paths are open. */
+#define NBOOTPAGES (sizeof(g_boot) / 4096 + 1)
+
+static size_t boot_slots(size_t *slots)
+{
+    size_t n = 0;
+
+    for (uintptr_t a = (uintptr_t)g_boot & ~(uintptr_t)4095;
+         a < (uintptr_t)(g_boot + sizeof(g_boot)); a += 4096)
+        slots[n++] = filter_slot(a);
+    return n;
+}
+
+static void filter_mark_boot(void)
+{
+    size_t slots[NBOOTPAGES], n = boot_slots(slots);
+
+    for (size_t k = 0; k < n; k++)
+        atomic_fetch_add_explicit(&g_filter[slots[k]], 1,
+                                  memory_order_relaxed);
+}
+
+/* Drop the counts of sampled blocks, keeping the bootstrap pages'. Each
+ * counter goes to its final value in one store: a bootstrap page's
+ * never reads 0 to a concurrent free. */
+static void filter_clear(void)
+{
+    size_t slots[NBOOTPAGES], n = boot_slots(slots);
+
+    for (size_t i = 0; i < FILTER; i++) {
+        uint32_t v = 0;
+        for (size_t k = 0; k < n; k++)
+            v += slots[k] == i;
+        atomic_store_explicit(&g_filter[i], v, memory_order_relaxed);
+    }
+}
+
 static uint64_t stack_hash(const uintptr_t *pcs, int n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -447,7 +490,7 @@ PF_API void *malloc(size_t n)
 
 PF_API void free(void *p)
 {
-    if (__builtin_expect(resolved() && !maybe_sampled(p) && !is_boot(p), 1)) {
+    if (__builtin_expect(resolved() && !maybe_sampled(p), 1)) {
         real_free(p);
         return;
     }
@@ -590,8 +633,7 @@ void pf__cap_heap_fork_child(void)
     g_live = NULL;
     g_live_free = NULL;
     g_nbuckets = 0;
-    for (size_t i = 0; i < FILTER; i++)
-        atomic_store_explicit(&g_filter[i], 0, memory_order_relaxed);
+    filter_clear();
 }
 
 long pf_capture_heap_set_rate(long bytes)
@@ -628,8 +670,7 @@ void pf_capture_heap_reset(void)
             }
             g_live[i] = NULL;
         }
-        for (size_t i = 0; i < FILTER; i++)
-            atomic_store_explicit(&g_filter[i], 0, memory_order_relaxed);
+        filter_clear();
     }
     pf__cap_unlock(&g_heap_lock);
     pf__cap_tls_sigvar.in_hook--;
