@@ -4,7 +4,6 @@
  * each thread a signal whose handler unwinds its own stack).
  */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -374,19 +373,140 @@ done:
     return err;
 }
 
-/* debug=2: one block per thread, like a crash dump. */
+/* What a thread is doing, for the dump's header, from its /proc entry:
+ * the scheduler state and, when asleep, the system call it waits in
+ * (read after the dump: the threads are back in it by then). */
+static void thread_state(int tid, char *buf, size_t size)
+{
+    char path[64], line[512], *p;
+    FILE *f;
+    long nr;
+
+    snprintf(buf, size, "unknown");
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+    if (!(f = fopen(path, "re")))
+        return;
+    p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+    fclose(f);
+    if (!p || p[1] != ' ')
+        return;
+    switch (p[2]) {
+    case 'R': snprintf(buf, size, "running"); return;
+    case 'D': snprintf(buf, size, "disk wait"); return;
+    case 'T': snprintf(buf, size, "stopped"); return;
+    case 't': snprintf(buf, size, "tracing stop"); return;
+    case 'Z': snprintf(buf, size, "zombie"); return;
+    case 'S': case 'I': break;
+    default: snprintf(buf, size, "state %c", p[2]); return;
+    }
+    snprintf(buf, size, "sleeping");
+    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+    if (!(f = fopen(path, "re")))
+        return;
+    if (fscanf(f, "%ld", &nr) == 1) {
+        const char *what = NULL;
+        switch (nr) {
+        case SYS_futex: what = "futex wait"; break;
+        case SYS_nanosleep: case SYS_clock_nanosleep: what = "sleep"; break;
+        case SYS_read: case SYS_readv: case SYS_pread64: what = "read"; break;
+        case SYS_write: case SYS_writev: what = "write"; break;
+#ifdef SYS_poll
+        case SYS_poll:
+#endif
+#ifdef SYS_select
+        case SYS_select:
+#endif
+#ifdef SYS_epoll_wait
+        case SYS_epoll_wait:
+#endif
+        case SYS_ppoll: case SYS_pselect6: case SYS_epoll_pwait:
+            what = "IO wait"; break;
+#ifdef SYS_accept
+        case SYS_accept:
+#endif
+        case SYS_accept4: what = "accept"; break;
+        case SYS_recvfrom: case SYS_recvmsg: what = "recv"; break;
+        case SYS_wait4: case SYS_waitid: what = "child wait"; break;
+#ifdef SYS_pause
+        case SYS_pause:
+#endif
+        case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait:
+            what = "signal wait"; break;
+        default: break;
+        }
+        if (what)
+            snprintf(buf, size, "%s", what);
+        else if (nr >= 0)
+            snprintf(buf, size, "syscall %ld", nr);
+    }
+    fclose(f);
+}
+
+/* One frame of the dump: every line of a symbolized location, innermost
+ * (inlined) first, as "function(...)" then "\tfile:line"; the frame
+ * that holds the address ends with "+0xOFFSET" (file offset in its
+ * mapping). Without symbols: "?()" and the mapping's file. */
+static int dump_frame(pf_writer w, const pf_profile *p, uint32_t li)
+{
+    const pf_location *loc = pf_profile_location(p, li);
+    const pf_mapping *m = loc->mapping != PF_NONE
+                              ? pf_profile_mapping(p, loc->mapping) : NULL;
+    const pf_line *ln = pf_location_lines(p, loc);
+    unsigned long off = m ? (unsigned long)(loc->address - m->start +
+                                            m->offset)
+                          : (unsigned long)loc->address;
+    int err = PF_OK;
+
+    if (loc->nline == 0) {
+        if (!m)
+            return pf__writef(w, "?()\n\tpc=0x%lx\n", off);
+        return pf__writef(w, "?()\n\t%s +0x%lx\n", m->file, off);
+    }
+    for (uint32_t k = 0; k < loc->nline && err >= 0; k++) {
+        const pf_function *f = pf_profile_function(p, ln[k].function);
+        const char *file = *f->filename ? f->filename : m ? m->file : "?";
+        err = pf__writef(w, "%s(...)\n\t%s", *f->name ? f->name : "?", file);
+        if (err >= 0 && ln[k].line > 0)
+            err = pf__writef(w, ":%lld", (long long)ln[k].line);
+        if (err >= 0)
+            err = k + 1 == loc->nline ? pf__writef(w, " +0x%lx\n", off)
+                                      : pf__writef(w, "\n");
+    }
+    return err;
+}
+
+/* debug=2: one block per thread, like a crash dump, symbolized in
+ * process as the profiles are (build.c). */
 int pf__cap_threads_write_dump(pf_writer w)
 {
     pf_cap_dump *d = NULL;
+    pf_cap_builder b;
+    pf_profile *p = NULL;
+    int self = (int)syscall(SYS_gettid);
+    int64_t one = 1;
     int err;
 
+    memset(&b, 0, sizeof(b));
     pf__cap_lock(&g_dump_lock);
     if ((err = dump_threads(&d)) < 0)
         goto done;
+    if ((err = pf__cap_builder_init(&b)) < 0 ||
+        (err = pf_profile_add_sample_type(b.p, "threads", "count")) < 0)
+        goto done;
+    /* one sample per thread, in dump order; a signalled thread's leaf is
+     * the interrupted PC itself, the others are return addresses */
+    for (int i = 0; i < d->cap; i++)
+        if ((err = pf__cap_builder_sample(&b, d->rec[i].pcs, d->rec[i].depth,
+                                          d->rec[i].tid != self, &one,
+                                          NULL)) < 0)
+            goto done;
+    if ((err = pf__cap_builder_finish(&b, &p)) < 0)
+        goto done;
     for (int i = 0; i < d->cap && err >= 0; i++) {
         const pf_cap_dumprec *r = &d->rec[i];
-        char name[64] = "";
-        char path[64];
+        const uint32_t *locs;
+        size_t nloc;
+        char name[64] = "", state[64], path[64];
         FILE *f;
 
         snprintf(path, sizeof(path), "/proc/self/task/%d/comm", r->tid);
@@ -395,9 +515,12 @@ int pf__cap_threads_write_dump(pf_writer w)
                 name[strcspn(name, "\n")] = 0;
             fclose(f);
         }
+        if (r->depth)
+            thread_state(r->tid, state, sizeof(state));
+        else
+            snprintf(state, sizeof(state), "stack unavailable");
         err = pf__writef(w, "%sthread %d \"%s\" [%s]:\n", i ? "\n" : "",
-                         r->tid, name,
-                         r->depth ? "running" : "stack unavailable");
+                         r->tid, name, state);
         if (err >= 0 && pf_labelset_count(r->labels)) {
             err = pf__writef(w, "labels:");
             for (size_t k = 0; err >= 0 && k < pf_labelset_count(r->labels);
@@ -409,27 +532,13 @@ int pf__cap_threads_write_dump(pf_writer w)
             if (err >= 0)
                 err = pf__writef(w, "\n");
         }
-        for (int k = 0; k < r->depth && err >= 0; k++) {
-            uintptr_t pc = r->pcs[k], look = k ? pc - 1 : pc;
-            Dl_info di;
-            if (dladdr((void *)look, &di) && di.dli_fname) {
-                if (di.dli_sname)
-                    err = pf__writef(w, "%s(...)\n", di.dli_sname);
-                else
-                    err = pf__writef(w, "?()\n");
-                if (err >= 0)
-                    err = pf__writef(w, "\t%s +0x%lx\n", di.dli_fname,
-                                     (unsigned long)(pc -
-                                         (di.dli_sname
-                                              ? (uintptr_t)di.dli_saddr
-                                              : (uintptr_t)di.dli_fbase)));
-            } else {
-                err = pf__writef(w, "non-C function at pc=0x%lx\n",
-                                 (unsigned long)pc);
-            }
-        }
+        locs = pf_sample_locations(p, (size_t)i, &nloc);
+        for (size_t k = 0; k < nloc && err >= 0; k++)
+            err = dump_frame(w, p, locs[k]);
     }
 done:
+    pf_profile_free(p);
+    pf__cap_builder_release(&b);
     dump_free(d);
     pf__cap_unlock(&g_dump_lock);
     return err;

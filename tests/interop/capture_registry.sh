@@ -36,6 +36,15 @@ tot=$(pprof -raw "$WORK/threads.pb.gz" | sed -n '/^Samples:/,/^Locations/p' | aw
 [ "$tot" = 4 ] || die "threads total $tot, want 4"
 # debug=2: one block per thread
 [ "$(grep -c '^thread [0-9]* ".*" \[' "$WORK/threads.txt")" = 4 ] || die "debug=2 blocks"
+# the 3 parked threads wait in a futex, in parked_thread at the source
+# line of its pthread_cond_wait call (symbolized in process, file:line)
+[ "$(grep -c '^thread [0-9]* ".*" \[futex wait\]:$' "$WORK/threads.txt")" = 3 ] ||
+    die "debug=2: want 3 threads in [futex wait]"
+src="$TESTDATA/../tests/capture/src/registry.c"
+line=$(grep -n 'pthread_cond_wait(&g_cv' "$src" | cut -d: -f1)
+n=$(grep -A1 '^parked_thread(\.\.\.)$' "$WORK/threads.txt" |
+    grep -c "registry\.c:$line +0x[0-9a-f]*$")
+[ "$n" = 3 ] || { cat "$WORK/threads.txt"; die "debug=2: parked_thread at registry.c:$line in $n blocks, want 3"; }
 # threadcreate: 3 from spawn_parked, 1 from main directly
 [ "$(top_cum "$B" "$WORK/threadcreate.pb.gz" spawn_parked)" = 3 ] || die "threadcreate spawn_parked"
 [ "$(top_cum "$B" "$WORK/threadcreate.pb.gz" main)" = 4 ] || die "threadcreate main"
