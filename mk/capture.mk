@@ -2,7 +2,6 @@
 #
 #   $(O)/lib/libprofile-capture.a    capture objects only: link with
 #                                    -lprofile-capture -lprofile $(DEP_LIBS) -ldl
-#                                    -lmicrohttpd
 #   $(O)/lib/libprofile-capture.so   self-contained (libprofile linked in),
 #                                    for linking or LD_PRELOAD
 #   $(O)/bin/pprofrecord             runs a command under LD_PRELOAD
@@ -18,9 +17,9 @@ CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o)
 CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
 CAP_STATIC := $(O)/lib/libprofile-capture.a
 CAP_SHARED := $(O)/lib/libprofile-capture.so
-# libmicrohttpd: the /debug/pprof/ server (httpd.c)
-CAP_LIBS := $(DEP_LIBS) -ldl -lrt \
-    $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# libmicrohttpd (the /debug/pprof/ server, httpd.c) is not linked: the
+# server dlopens it when first started. Only its header is needed here.
+CAP_LIBS := $(DEP_LIBS) -ldl -lrt
 CAP_TEST_SRCS := $(sort $(wildcard tests/capture/src/*.c))
 CAP_TEST_BINS := $(CAP_TEST_SRCS:tests/capture/src/%.c=$(O)/tests/capture/%)
 CAP_TEST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \

@@ -9,7 +9,13 @@
  * hands the access handler a decoded path without its query; the
  * symbol endpoint needs the raw query), the body is collected up to a
  * cap, and http.c answers with a complete response.
+ *
+ * libmicrohttpd is loaded with dlopen when a server is first started,
+ * not linked: it brings GnuTLS, p11-kit, nettle and more, which a
+ * library preloaded into every process of a profiled command should
+ * not load into programs that never ask for the endpoint.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -30,6 +36,19 @@
 #define MAX_BODY (16u << 20)        /* symbol requests: ~1M addresses */
 #define MAX_CONNECTIONS 64
 #define IDLE_TIMEOUT_S 120
+
+/* The libmicrohttpd functions used, resolved by load_mhd(). */
+#define MHD_SONAME "libmicrohttpd.so.12"
+#define MHD_FUNCTIONS(X)                                                \
+    X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_quiesce_daemon)        \
+    X(MHD_create_response_from_buffer) X(MHD_add_response_header)       \
+    X(MHD_queue_response) X(MHD_destroy_response)                       \
+    X(MHD_lookup_connection_value) X(MHD_get_connection_info)
+#define MHD_FIELD(f) __typeof__(f) *f;
+static struct {
+    MHD_FUNCTIONS(MHD_FIELD)
+} mhd;
+static void *g_mhd_handle;
 
 static pf_cap_lock g_lock = PF_CAP_LOCK_INIT;
 static struct MHD_Daemon *g_daemon;
@@ -89,16 +108,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 static enum MHD_Result queue_text(struct MHD_Connection *conn,
                                   unsigned status, const char *msg)
 {
-    struct MHD_Response *res = MHD_create_response_from_buffer(
+    struct MHD_Response *res = mhd.MHD_create_response_from_buffer(
         strlen(msg), (void *)msg, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ok;
 
     if (!res)
         return MHD_NO;
-    MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(res, "Content-Type", "text/plain; charset=utf-8");
-    ok = MHD_queue_response(conn, status, res);
-    MHD_destroy_response(res);
+    mhd.MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+    mhd.MHD_add_response_header(res, "Content-Type",
+                                "text/plain; charset=utf-8");
+    ok = mhd.MHD_queue_response(conn, status, res);
+    mhd.MHD_destroy_response(res);
     return ok;
 }
 
@@ -113,18 +133,18 @@ static enum MHD_Result answer(struct MHD_Connection *conn, hreq *r,
 
     req.method = method;
     req.target = r->target;
-    req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+    req.content_type = mhd.MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                    "Content-Type");
     req.body = r->body.data;
     req.body_len = r->body.len;
-    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    ci = mhd.MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     req.client_fd = ci ? ci->connect_fd : -1;
     if (pf__cap_http_serve_fd(&resp, &req, g_stop[0]) < 0) {
         char msg[300];
         snprintf(msg, sizeof(msg), "internal error: %s\n", pf_error_last());
         return queue_text(conn, 500, msg);
     }
-    res = MHD_create_response_from_buffer(
+    res = mhd.MHD_create_response_from_buffer(
         resp.body.len, resp.body.data ? (void *)resp.body.data : (void *)"",
         MHD_RESPMEM_MUST_COPY);
     if (!res) {
@@ -132,10 +152,10 @@ static enum MHD_Result answer(struct MHD_Connection *conn, hreq *r,
         return MHD_NO;
     }
     for (size_t i = 0; i < resp.nheaders; i++)
-        MHD_add_response_header(res, resp.headers[i].name,
+        mhd.MHD_add_response_header(res, resp.headers[i].name,
                                 resp.headers[i].value);
-    ok = MHD_queue_response(conn, (unsigned)resp.status, res);
-    MHD_destroy_response(res);
+    ok = mhd.MHD_queue_response(conn, (unsigned)resp.status, res);
+    mhd.MHD_destroy_response(res);
     pf_capture_http_response_release(&resp);
     return ok;
 }
@@ -302,6 +322,31 @@ static void forget(bool child)
     atomic_store(&g_port, 0);
 }
 
+/* Load libmicrohttpd and resolve MHD_FUNCTIONS (g_lock held). */
+static int load_mhd(void)
+{
+    void *h;
+
+    if (g_mhd_handle)
+        return PF_OK;
+    h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        h = dlopen("libmicrohttpd.so", RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return pf__error_set(PF_EIO, "http endpoint: cannot load %s: %s",
+                             MHD_SONAME, dlerror());
+#define MHD_RESOLVE(f)                                                  \
+    if (!(*(void **)&mhd.f = dlsym(h, #f))) {                           \
+        dlclose(h);                                                     \
+        return pf__error_set(PF_EIO, "http endpoint: %s has no %s",     \
+                             MHD_SONAME, #f);                           \
+    }
+    MHD_FUNCTIONS(MHD_RESOLVE)
+#undef MHD_RESOLVE
+    g_mhd_handle = h;           /* kept until exit: its threads may run */
+    return PF_OK;
+}
+
 int pf_capture_http_start(int *port, const char *addr)
 {
     int fd = -1, p = 0, err = PF_OK;
@@ -324,7 +369,7 @@ int pf_capture_http_start(int *port, const char *addr)
         pf__cap_hook_leave();
         return err;
     }
-    if ((err = listen_on(addr, &fd, &p, &v6)) < 0)
+    if ((err = load_mhd()) < 0 || (err = listen_on(addr, &fd, &p, &v6)) < 0)
         goto done;
     if (pipe2(g_stop, O_CLOEXEC | O_NONBLOCK) != 0) {
         err = pf__error_set(PF_EIO, "cannot make a pipe: %s",
@@ -345,7 +390,7 @@ int pf_capture_http_start(int *port, const char *addr)
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
             MHD_USE_POLL | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
-    g_daemon = MHD_start_daemon(
+    g_daemon = mhd.MHD_start_daemon(
         flags, (uint16_t)p, NULL, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, no_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd,
@@ -385,7 +430,7 @@ void pf_capture_http_stop(void)
         forget(true);
     } else if (g_daemon) {
         struct timespec ts = { 0, 10000000 };
-        MHD_socket fd = MHD_quiesce_daemon(g_daemon);
+        MHD_socket fd = mhd.MHD_quiesce_daemon(g_daemon);
         /* wake the seconds=N waits (the pipe stays readable), and give
          * the answers they make a moment to be sent: MHD_stop_daemon
          * closes the connections it finds */
@@ -395,7 +440,7 @@ void pf_capture_http_stop(void)
             close(fd);
         for (int i = 0; i < 500 && atomic_load(&g_active) > 0; i++)
             nanosleep(&ts, NULL);
-        MHD_stop_daemon(g_daemon);      /* joins every thread */
+        mhd.MHD_stop_daemon(g_daemon);      /* joins every thread */
         forget(false);
     }
     pf__cap_unlock(&g_lock);

@@ -3,7 +3,8 @@
 # pprofrecord --http with PPROF_HTTP_PORTFILE, go tool pprof on its
 # CPU and heap URLs, no CPU profile file without -o; plain PPROF_HTTP
 # with port 0 reports the port on stderr; a bad address or a port in
-# use is one stderr line and the program still runs.
+# use is one stderr line and the program still runs; without PPROF_HTTP
+# the preloaded library does not load libmicrohttpd (nor its TLS stack).
 . "$TESTLIB"
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
@@ -25,6 +26,12 @@ wait_for() {  # FILE PID: until FILE is non-empty (or PID is gone)
     done
     [ -s "$1" ]
 }
+# no endpoint asked for: libmicrohttpd stays out of the process
+LD_PRELOAD="$CAPLIB/libprofile-capture.so" cat /proc/self/maps > maps.txt ||
+    die "preloaded cat failed"
+grep -q 'libprofile-capture' maps.txt || die "library not preloaded"
+grep -q 'microhttpd\|gnutls' maps.txt && die "libmicrohttpd loaded without PPROF_HTTP"
+
 has_fn() {
     awk -v f="$1" '$6 == f { found = 1 } END { exit !found }'
 }
