@@ -5,9 +5,9 @@
 # profiles built concurrently. No data race report, no crash, no
 # deadlock (timeout), and the last CPU profile loads in go tool pprof.
 #
-# Linked-in mode only (build-tsan/tests/capture/stress, made by
-# mk/capture.mk in the plain build); LD_PRELOAD mode is not run under
-# TSan (the preloaded library is an uninstrumented build). With fork when
+# Linked-in mode (build-tsan/tests/capture/stress, made by
+# mk/capture.mk in the plain build); capture_tsan_preload.sh runs
+# LD_PRELOAD mode under TSan. With fork when
 # the workload was built by clang 19 (its TSan runtime locks its
 # allocator around fork; GCC 12's does not, and a child forked while
 # another thread allocates can hang in it). See docs/CAPTURE.md,
