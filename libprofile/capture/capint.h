@@ -6,6 +6,7 @@
 #ifndef LIBPROFILE_CAPTURE_CAPINT_H
 #define LIBPROFILE_CAPTURE_CAPINT_H
 
+#include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,24 +37,33 @@ typedef struct pf_cap_lock {
 /* Inline, so that each object gets a copy built like itself: the
  * instrumented ones show TSan the lock's acquire/release (atomics), the
  * uninstrumented interposers call no instrumented code. */
+/* errno is kept: these run inside the malloc, free and pthread
+ * interposers, whose callers (a signal handler among them) may rely on
+ * errno surviving a successful call, and FUTEX_WAIT fails with EAGAIN
+ * whenever the lock changed before the wait. */
 static inline void pf__cap_lock(pf_cap_lock *l)
 {
-    int c = 0;
+    int c = 0, saved;
 
     if (atomic_compare_exchange_strong(&l->v, &c, 1))
         return;
+    saved = errno;
     if (c != 2)
         c = atomic_exchange(&l->v, 2);
     while (c != 0) {
         syscall(SYS_futex, &l->v, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
         c = atomic_exchange(&l->v, 2);
     }
+    errno = saved;
 }
 
 static inline void pf__cap_unlock(pf_cap_lock *l)
 {
-    if (atomic_exchange(&l->v, 0) == 2)
+    if (atomic_exchange(&l->v, 0) == 2) {
+        int saved = errno;
         syscall(SYS_futex, &l->v, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+        errno = saved;
+    }
 }
 
 /* In a forked child: unlock L and tell whether it was held at the fork

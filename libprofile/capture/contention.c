@@ -39,6 +39,26 @@ static cond_timedwait_fn real_cond_timedwait;
 static rwlock_fn real_rdlock, real_tryrdlock, real_wrlock, real_trywrlock;
 static _Atomic int g_resolved;
 
+/* The next definition of condvar function NAME. Not simply
+ * dlvsym(NAME, "GLIBC_2.3.2"): a sanitizer runtime between us and libc
+ * (TSan's interceptors, LD_PRELOAD mode) defines NAME without a
+ * version, and dlvsym skips unversioned definitions, so the waits
+ * would bypass TSan, which then saw the waiter hold the mutex all
+ * along ("double lock" when another thread took it). dlsym takes the
+ * first definition; the versioned lookup is kept for a libc whose
+ * dlsym would return its pre-2.3.2 condvar ABI. */
+static void *next_cond_fn(const char *name)
+{
+    void *v = dlsym(RTLD_NEXT, name);
+    void *old = dlvsym(RTLD_NEXT, name, "GLIBC_2.2.5");
+    void *cur;
+
+    if (v && v != old)
+        return v;
+    cur = dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2");
+    return cur ? cur : v;
+}
+
 static void resolve(void)
 {
     void *v;
@@ -48,13 +68,10 @@ static void resolve(void)
     real_lock = (mutex_fn)dlsym(RTLD_NEXT, "pthread_mutex_lock");
     real_trylock = (mutex_fn)dlsym(RTLD_NEXT, "pthread_mutex_trylock");
     real_unlock = (mutex_fn)dlsym(RTLD_NEXT, "pthread_mutex_unlock");
-    /* the unversioned lookup may return the pre-2.3.2 condvar ABI */
-    v = dlvsym(RTLD_NEXT, "pthread_cond_wait", "GLIBC_2.3.2");
-    real_cond_wait = (cond_wait_fn)(v ? v : dlsym(RTLD_NEXT,
-                                                  "pthread_cond_wait"));
-    v = dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2");
-    real_cond_timedwait = (cond_timedwait_fn)(
-        v ? v : dlsym(RTLD_NEXT, "pthread_cond_timedwait"));
+    v = next_cond_fn("pthread_cond_wait");
+    real_cond_wait = (cond_wait_fn)v;
+    v = next_cond_fn("pthread_cond_timedwait");
+    real_cond_timedwait = (cond_timedwait_fn)v;
     real_rdlock = (rwlock_fn)dlsym(RTLD_NEXT, "pthread_rwlock_rdlock");
     real_tryrdlock = (rwlock_fn)dlsym(RTLD_NEXT, "pthread_rwlock_tryrdlock");
     real_wrlock = (rwlock_fn)dlsym(RTLD_NEXT, "pthread_rwlock_wrlock");

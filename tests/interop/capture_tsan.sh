@@ -5,9 +5,9 @@
 # profiles built concurrently. No data race report, no crash, no
 # deadlock (timeout), and the last CPU profile loads in go tool pprof.
 #
-# Linked-in mode only (build-tsan/tests/capture/stress, made by
-# mk/capture.mk in the plain build); LD_PRELOAD mode is not run under
-# TSan (the preloaded library is an uninstrumented build). With fork when
+# Linked-in mode (build-tsan/tests/capture/stress, made by
+# mk/capture.mk in the plain build); capture_tsan_preload.sh runs
+# LD_PRELOAD mode under TSan. With fork when
 # the workload was built by clang 19 (its TSan runtime locks its
 # allocator around fork; GCC 12's does not, and a child forked while
 # another thread allocates can hang in it). See docs/CAPTURE.md,
@@ -19,7 +19,9 @@ skip() { echo "$*"; exit 77; }
 [ -n "${SANITIZE:-}" ] && skip "TSan run is part of the plain build only"
 [ -x "$TSANBIN/stress" ] || skip "$TSANBIN/stress not built (make tests)"
 need_go
-export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1:suppressions=$(cd "$(dirname "$0")/../capture" && pwd)/tsan.supp"
+# report_signal_unsafe=0: the workload's SIGALRM handler allocates on
+# purpose (the profiler must survive it); TSan would report that
+export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1:report_signal_unsafe=0:suppressions=$(cd "$(dirname "$0")/../capture" && pwd)/tsan.supp"
 fork=nofork
 readelf -d "$TSANBIN/stress" | grep -q 'libclang_rt\.tsan' && fork=
 for i in 1 2 3; do
