@@ -310,7 +310,7 @@ static inline bool active(void)
 {
     return atomic_load_explicit(&pf__cap_ready, memory_order_relaxed) && (atomic_load_explicit(&g_mutex_rate, memory_order_relaxed) > 0 ||
             atomic_load_explicit(&g_block_rate, memory_order_relaxed) > 0) &&
-           !pf__cap_tls_sigvar.in_hook;
+           !pf__cap_tls_sigvar.in_hook && !pf__cap_tls_sigvar.quiet;
 }
 
 PF_API int pthread_mutex_lock(pthread_mutex_t *m)
@@ -344,6 +344,7 @@ PF_API int pthread_mutex_unlock(pthread_mutex_t *m)
     resolve();
     rate = atomic_load_explicit(&g_mutex_rate, memory_order_relaxed);
     if (rate > 0 && !pf__cap_tls_sigvar.in_hook &&
+        !pf__cap_tls_sigvar.quiet &&
         atomic_load_explicit(&pf__cap_ready, memory_order_relaxed)) {
         int64_t d = charge_waiters(m);
         if (d > 0 && (rate == 1 || rnd() % (uint64_t)rate == 0))

@@ -547,6 +547,7 @@ struct start_arg {
     void *(*fn)(void *);
     void *arg;
     const pf_labelset *labels;
+    bool quiet;
 };
 
 static pthread_key_t g_exit_key;
@@ -569,6 +570,7 @@ static void *thread_start(void *p)
 
     free(p);
     pf__cap_tls_sigvar.labels = a.labels;
+    pf__cap_tls_sigvar.quiet = a.quiet;
     pf__cap_thread_init_self();
     pthread_setspecific(g_exit_key, (void *)1);
     cpu_thread_attach();
@@ -584,6 +586,7 @@ PF_API int pthread_create(pthread_t *th, const pthread_attr_t *attr,
     static create_fn real;
     uintptr_t pcs[PF_CAP_MAX_DEPTH];
     struct start_arg *a;
+    bool quiet;
     int n, rc;
 
     if (!real) {
@@ -601,11 +604,18 @@ PF_API int pthread_create(pthread_t *th, const pthread_attr_t *attr,
     a->fn = fn;
     a->arg = arg;
     a->labels = pf__cap_tls_sigvar.labels;
-    rc = real(th, attr, thread_start, a);
+    /* A thread made by the library itself (the parallel gzip writer's
+     * workers, the HTTP server's) is quiet: its allocations and locks
+     * stay out of the heap and contention profiles, as the rest of the
+     * library's do (in_hook), and it is not counted in threadcreate. */
+    quiet = pf__cap_tls_sigvar.in_hook > 0 || pf__cap_tls_sigvar.quiet;
+    a->quiet = quiet;
+    rc = real(th, attr, thread_start, a);   /* A is the thread's now */
     if (rc != 0) {
         free(a);
         return rc;
     }
-    pf__cap_threadcreate_record(pcs, n);
+    if (!quiet)
+        pf__cap_threadcreate_record(pcs, n);
     return 0;
 }

@@ -180,12 +180,13 @@ static inline bool should_sample(size_t n)
     }
     if (__builtin_expect((t->left -= (int64_t)n) > 0, 1))
         return false;
-    if (pf__cap_tls_sigvar.in_hook ||
+    if (pf__cap_tls_sigvar.in_hook || pf__cap_tls_sigvar.quiet ||
         !atomic_load_explicit(&pf__cap_ready, memory_order_acquire)) {
-        /* the library's own allocation, or one made before its
-         * constructor ran (a sanitizer runtime initialising: nothing
-         * but the raw allocator may run yet): do not let it use up
-         * the sample point */
+        /* the library's own allocation (in a hook, or in a thread the
+         * library made, such as the gzip writer's), or one made before
+         * its constructor ran (a sanitizer runtime initialising:
+         * nothing but the raw allocator may run yet): do not let it
+         * use up the sample point */
         t->left += (int64_t)n;
         return false;
     }

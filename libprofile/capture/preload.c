@@ -232,6 +232,8 @@ __attribute__((destructor)) static void pf_capture_fini(void)
     if (getpid() != g_pid)
         return;     /* forked child: the profiles are the parent's */
     pf_capture_http_stop();     /* a server still running ends first */
+    /* writing one profile must not show in the next (heap, allocs) */
+    pf__cap_tls_sigvar.in_hook++;
     for (int i = 0; i < NOUT; i++) {
         pf_profile *p = NULL;
         int err;
@@ -254,4 +256,5 @@ __attribute__((destructor)) static void pf_capture_fini(void)
                 pf_error_last());
         pf_profile_free(p);
     }
+    pf__cap_tls_sigvar.in_hook--;
 }

@@ -256,7 +256,7 @@ static int custom_build(pf_capture_profile *p, pf_profile **out)
     return err;
 }
 
-int pf_capture_profile_build(pf_capture_profile *p, pf_profile **out)
+static int build(pf_capture_profile *p, pf_profile **out)
 {
     *out = NULL;
     if (!p)
@@ -278,6 +278,18 @@ int pf_capture_profile_build(pf_capture_profile *p, pf_profile **out)
         break;
     }
     return custom_build(p, out);
+}
+
+/* The building's own allocations and locks are not the program's (the
+ * profile handed out is: it is the caller's to free). */
+int pf_capture_profile_build(pf_capture_profile *p, pf_profile **out)
+{
+    int err;
+
+    pf__cap_tls_sigvar.in_hook++;
+    err = build(p, out);
+    pf__cap_tls_sigvar.in_hook--;
+    return err;
 }
 
 int pf_capture_profile_write(pf_capture_profile *p, pf_writer w, int debug)

@@ -27,6 +27,9 @@ typedef struct pf_cap_tls {
     uintptr_t stack_lo, stack_hi;  /* this thread's stack, 0 = unknown */
     const struct pf_labelset *labels;
     int in_hook;                   /* inside an interposed call */
+    int quiet;                     /* a thread the library created: its
+                                      allocations and locks are not
+                                      the program's (control.c) */
     int tid;                       /* kernel thread id, 0 = unknown */
 } pf_cap_tls;
 
