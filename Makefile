@@ -1,8 +1,9 @@
-# libprofile: one non-recursive Makefile. Everything is built under $(O);
+# libprofile: one Makefile for the whole tree (no per-directory makefiles).
 # nothing is written into the source tree.
 #
 #   make                    library (static + shared + pkg-config), tools
-#   make check              all tests (unit, CLI, interop with go tool pprof)
+#   make check              install missing deps, then all tests (unit, CLI,
+#                           interop with go tool pprof)
 #   make check SANITIZE=1   the same under ASan+UBSan, in build-san/
 #   make demo               install build deps if missing, convert a bundled
 #                           profile and print a summary
@@ -172,7 +173,14 @@ fuzz:
 
 tests: all $(UNIT_BINS) $(EXAMPLES) $(FUZZ_REPLAY) $(EXTRA_TESTS)
 
-check: tests
+# check first installs missing Debian packages (tests/install-deps.sh;
+# a no-op when all are there), then runs in a new make, whose
+# pkg-config and compiler probes (DEP_CFLAGS, SAN_CC) see them: on a
+# fresh machine `make check` alone sets up and runs everything.
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-run
+
+check-run: tests
 	$(Q)O=$(O) SANITIZE=$(SANITIZE) tests/run.sh
 
 check-unit: tests
@@ -205,7 +213,7 @@ install: all
 clean:
 	rm -rf build build-san build-san-clang build-fuzz build-tsan
 
-.PHONY: all tests check check-unit deps demo bench install clean fuzz
+.PHONY: all tests check check-run check-unit deps demo bench install clean fuzz
 
 .SECONDARY:
 
