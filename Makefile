@@ -1,5 +1,5 @@
 # libprofile: one Makefile for the whole tree (no per-directory makefiles).
-# nothing is written into the source tree.
+# Everything is built under $(O); nothing is written into the source tree.
 #
 #   make                    library (static + shared + pkg-config), tools
 #   make check              install missing deps, then all tests (unit, CLI,
