@@ -179,6 +179,7 @@ void pf__cap_labels_fork_child(void);
 void pf__cap_registry_fork_child(void);
 void pf__cap_threads_fork_child(void);
 void pf__cap_ranges_fork_child(void);
+void pf__cap_http_fork_child(void);
 
 /* Contention (contention.c) */
 int pf__cap_contention_build(pf_profile **out, bool mutex);

@@ -456,3 +456,11 @@ int pf_capture_http_port(void)
     pf__cap_unlock(&g_lock);
     return port;
 }
+
+/* Forked child (capint.h): the server's threads are the parent's; a
+ * start or stop under way at the fork leaves only its lock behind (the
+ * pid check makes the child forget the server on its next call). */
+void pf__cap_http_fork_child(void)
+{
+    pf__cap_lock_reset(&g_lock);
+}

@@ -129,6 +129,7 @@ static void atfork_child(void)
     pf__cap_contention_fork_child();
     pf__cap_registry_fork_child();
     pf__cap_threads_fork_child();
+    pf__cap_http_fork_child();
     pf__cap_cpu_atfork_child();
     g_cpu_on = false;
 }
