@@ -68,6 +68,18 @@ $(O)/tests/capture/preload_%: tests/capture/src/preload_%.c
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CAP_TEST_CFLAGS) $(LDFLAGS_ALL) -o $@ $< -lpthread -lm
 
+# C++ workloads (preload_*.cc): plain programs too.
+CAP_CXX_SRCS := $(sort $(wildcard tests/capture/src/preload_*.cc))
+CAP_CXX_BINS := $(CAP_CXX_SRCS:tests/capture/src/%.cc=$(O)/tests/capture/%)
+EXTRA_TESTS += $(CAP_CXX_BINS)
+CXX ?= g++
+$(O)/tests/capture/preload_%: tests/capture/src/preload_%.cc
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CXX) -std=c++17 -g -O1 -Wall -Wextra -Werror $(SANFLAGS) \
+	    -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-inline \
+	    $(LDFLAGS_ALL) -o $@ $<
+
 $(O)/tests/capture/%: tests/capture/src/%.c $(CAP_STATIC) $(STATIC_LIB) \
                       tests/capture/src/workload.h
 	@mkdir -p $(dir $@)

@@ -56,7 +56,13 @@ static posix_memalign_fn real_posix_memalign;
 /* Resolution and the bootstrap buffer */
 
 static _Atomic int g_resolved;          /* 0 no, 1 in progress, 2 done */
-static __thread int t_resolving PF_CAP_TLS;
+static bool g_new_via_real;             /* set by resolve() */
+extern void __asan_init(void) __attribute__((weak));
+/* volatile: glibc declares dlsym a leaf function (it never calls back
+ * into this file, says the attribute), so gcc dropped the store of 1
+ * before the dlsym calls as dead, and an allocation made inside dlsym
+ * waited for its own thread's resolution to end, for ever. */
+static __thread volatile int t_resolving PF_CAP_TLS;
 static _Alignas(16) unsigned char g_boot[1 << 16];
 static _Atomic size_t g_boot_used;
 
@@ -103,6 +109,11 @@ static void resolve(void)
             (posix_memalign_fn)dlsym(RTLD_NEXT, "posix_memalign");
         real_valloc = (malloc_fn)dlsym(RTLD_NEXT, "valloc");
         real_pvalloc = (malloc_fn)dlsym(RTLD_NEXT, "pvalloc");
+        /* ASan checks that operator new memory goes back through
+         * operator delete: under it, new allocates with the real
+         * operator new (see the C++ section below). A weak reference,
+         * not dlsym: a failed lookup allocates its error message. */
+        g_new_via_real = __asan_init != NULL;
         t_resolving = 0;
         filter_mark_boot();
         atomic_store(&g_resolved, 2);
@@ -616,6 +627,226 @@ PF_API void *pvalloc(size_t n)
     if (p && should_sample(n))
         record_alloc(p, n, FRAME());
     return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* C++ operator new */
+
+/* operator new reaches malloc through libstdc++, built without frame
+ * pointers: a frame walk from malloc skips the function that called new
+ * (its return address sits in operator new's frame, off the chain), so
+ * a C++ heap profile would charge its allocations to their callers'
+ * callers. The operator new family is therefore interposed too, and
+ * allocates with the real malloc (posix_memalign for the aligned forms),
+ * sampled at its own frame. The definitions are weak: a program's own
+ * operator new wins, at static link time and at run time. What the
+ * standard asks on failure (the new_handler loop, std::bad_alloc, NULL
+ * for nothrow) is left to libstdc++: when the allocation fails, its own
+ * operator is called. Under ASan, which checks that operator new memory
+ * is freed by operator delete, the real operators allocate and free
+ * instead (ASan's do not go through malloc and free, so operator delete
+ * is interposed as well, to drop the records of sampled blocks). */
+enum {
+    NEW, NEW_A, NEW_NT, NEW_A_NT, NEW_AL, NEW_A_AL, NEW_AL_NT, NEW_A_AL_NT,
+    NNEW
+};
+static const char *const g_new_name[NNEW] = {
+    "_Znwm", "_Znam", "_ZnwmRKSt9nothrow_t", "_ZnamRKSt9nothrow_t",
+    "_ZnwmSt11align_val_t", "_ZnamSt11align_val_t",
+    "_ZnwmSt11align_val_tRKSt9nothrow_t",
+    "_ZnamSt11align_val_tRKSt9nothrow_t"
+};
+static void *_Atomic g_new_real[NNEW];
+
+typedef void *(*new_fn)(size_t);
+typedef void *(*new_nt_fn)(size_t, const void *);
+typedef void *(*new_al_fn)(size_t, size_t);
+typedef void *(*new_al_nt_fn)(size_t, size_t, const void *);
+
+/* libstdc++'s operator K (the next definition); abort if there is none
+ * (then nothing can have called ours: it is libstdc++'s ABI). */
+static void *real_new(int k)
+{
+    void *f = atomic_load_explicit(&g_new_real[k], memory_order_acquire);
+
+    if (!f) {
+        if (!(f = dlsym(RTLD_NEXT, g_new_name[k])))
+            abort();
+        atomic_store_explicit(&g_new_real[k], f, memory_order_release);
+    }
+    return f;
+}
+
+/* The allocation of operator K, N bytes aligned to AL (0: malloc's),
+ * NT the nothrow tag or NULL; NULL when it failed. */
+static void *new_raw(int k, size_t n, size_t al, const void *nt)
+{
+    void *p;
+
+    if (g_new_via_real) {
+        switch (k) {
+        case NEW: case NEW_A: return ((new_fn)real_new(k))(n);
+        case NEW_NT: case NEW_A_NT: return ((new_nt_fn)real_new(k))(n, nt);
+        case NEW_AL: case NEW_A_AL: return ((new_al_fn)real_new(k))(n, al);
+        default: return ((new_al_nt_fn)real_new(k))(n, al, nt);
+        }
+    }
+    if (n == 0)
+        n = 1;
+    if (!al)
+        return real_malloc(n);
+    if (al < sizeof(void *))
+        al = sizeof(void *);
+    return real_posix_memalign(&p, al, n) == 0 ? p : NULL;
+}
+
+__attribute__((noinline))
+static void *new_slow(int k, size_t n, size_t al, const void *nt,
+                      uintptr_t fp)
+{
+    void *p;
+
+    if (need_boot())
+        return boot_alloc(n, al > 16 ? al : 16);
+    p = new_raw(k, n, al, nt);
+    if (p && should_sample(n))
+        record_alloc(p, n, fp);
+    return p;
+}
+
+static inline void *new_common(int k, size_t n, size_t al, const void *nt,
+                               uintptr_t fp)
+{
+    if (__builtin_expect(resolved() && skip_fast(n), 1))
+        return new_raw(k, n, al, nt);
+    return new_slow(k, n, al, nt, fp);
+}
+
+#define PF_WEAK __attribute__((weak))
+
+/* operator delete, every form: the record of a sampled block goes, then
+ * the memory, by free() or, under ASan, by the real operator K. */
+enum {
+    DEL, DEL_A, DEL_NT, DEL_A_NT, DEL_SZ, DEL_A_SZ, DEL_AL, DEL_A_AL,
+    DEL_SZ_AL, DEL_A_SZ_AL, DEL_AL_NT, DEL_A_AL_NT, NDEL
+};
+static const char *const g_del_name[NDEL] = {
+    "_ZdlPv", "_ZdaPv", "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t",
+    "_ZdlPvm", "_ZdaPvm", "_ZdlPvSt11align_val_t", "_ZdaPvSt11align_val_t",
+    "_ZdlPvmSt11align_val_t", "_ZdaPvmSt11align_val_t",
+    "_ZdlPvSt11align_val_tRKSt9nothrow_t",
+    "_ZdaPvSt11align_val_tRKSt9nothrow_t"
+};
+static void *_Atomic g_del_real[NDEL];
+
+static void *real_delete(int k)
+{
+    void *f = atomic_load_explicit(&g_del_real[k], memory_order_acquire);
+
+    if (!f) {
+        if (!(f = dlsym(RTLD_NEXT, g_del_name[k])))
+            abort();
+        atomic_store_explicit(&g_del_real[k], f, memory_order_release);
+    }
+    return f;
+}
+
+/* True when the caller must hand P to the real operator delete; false
+ * when it is freed already. */
+static inline bool delete_common(void *p)
+{
+    if (!g_new_via_real) {
+        free(p);
+        return false;
+    }
+    if (p && resolved() && maybe_sampled(p))
+        record_free(p);
+    return true;
+}
+
+typedef void (*del_fn)(void *);
+typedef void (*del_x_fn)(void *, size_t);      /* size, alignment */
+typedef void (*del_nt_fn)(void *, const void *);
+typedef void (*del_sz_al_fn)(void *, size_t, size_t);
+typedef void (*del_al_nt_fn)(void *, size_t, const void *);
+
+#define DEFINE_DELETE(sym, k, type, params, args)                       \
+    PF_API PF_WEAK void sym params                                      \
+    {                                                                   \
+        if (delete_common(p))                                           \
+            ((type)real_delete(k))args;                                 \
+    }
+DEFINE_DELETE(_ZdlPv, DEL, del_fn, (void *p), (p))
+DEFINE_DELETE(_ZdaPv, DEL_A, del_fn, (void *p), (p))
+DEFINE_DELETE(_ZdlPvRKSt9nothrow_t, DEL_NT, del_nt_fn,
+              (void *p, const void *nt), (p, nt))
+DEFINE_DELETE(_ZdaPvRKSt9nothrow_t, DEL_A_NT, del_nt_fn,
+              (void *p, const void *nt), (p, nt))
+DEFINE_DELETE(_ZdlPvm, DEL_SZ, del_x_fn, (void *p, size_t n), (p, n))
+DEFINE_DELETE(_ZdaPvm, DEL_A_SZ, del_x_fn, (void *p, size_t n), (p, n))
+DEFINE_DELETE(_ZdlPvSt11align_val_t, DEL_AL, del_x_fn, (void *p, size_t al),
+              (p, al))
+DEFINE_DELETE(_ZdaPvSt11align_val_t, DEL_A_AL, del_x_fn,
+              (void *p, size_t al), (p, al))
+DEFINE_DELETE(_ZdlPvmSt11align_val_t, DEL_SZ_AL, del_sz_al_fn,
+              (void *p, size_t n, size_t al), (p, n, al))
+DEFINE_DELETE(_ZdaPvmSt11align_val_t, DEL_A_SZ_AL, del_sz_al_fn,
+              (void *p, size_t n, size_t al), (p, n, al))
+DEFINE_DELETE(_ZdlPvSt11align_val_tRKSt9nothrow_t, DEL_AL_NT, del_al_nt_fn,
+              (void *p, size_t al, const void *nt), (p, al, nt))
+DEFINE_DELETE(_ZdaPvSt11align_val_tRKSt9nothrow_t, DEL_A_AL_NT, del_al_nt_fn,
+              (void *p, size_t al, const void *nt), (p, al, nt))
+#undef DEFINE_DELETE
+
+PF_API PF_WEAK void *_Znwm(size_t n)
+{
+    void *p = new_common(NEW, n, 0, NULL, FRAME());
+    return __builtin_expect(p != NULL, 1) ? p : ((new_fn)real_new(NEW))(n);
+}
+
+PF_API PF_WEAK void *_Znam(size_t n)
+{
+    void *p = new_common(NEW_A, n, 0, NULL, FRAME());
+    return __builtin_expect(p != NULL, 1) ? p
+                                          : ((new_fn)real_new(NEW_A))(n);
+}
+
+PF_API PF_WEAK void *_ZnwmRKSt9nothrow_t(size_t n, const void *nt)
+{
+    void *p = new_common(NEW_NT, n, 0, nt, FRAME());
+    return p ? p : ((new_nt_fn)real_new(NEW_NT))(n, nt);
+}
+
+PF_API PF_WEAK void *_ZnamRKSt9nothrow_t(size_t n, const void *nt)
+{
+    void *p = new_common(NEW_A_NT, n, 0, nt, FRAME());
+    return p ? p : ((new_nt_fn)real_new(NEW_A_NT))(n, nt);
+}
+
+PF_API PF_WEAK void *_ZnwmSt11align_val_t(size_t n, size_t al)
+{
+    void *p = new_common(NEW_AL, n, al, NULL, FRAME());
+    return p ? p : ((new_al_fn)real_new(NEW_AL))(n, al);
+}
+
+PF_API PF_WEAK void *_ZnamSt11align_val_t(size_t n, size_t al)
+{
+    void *p = new_common(NEW_A_AL, n, al, NULL, FRAME());
+    return p ? p : ((new_al_fn)real_new(NEW_A_AL))(n, al);
+}
+
+PF_API PF_WEAK void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t al,
+                                                        const void *nt)
+{
+    void *p = new_common(NEW_AL_NT, n, al, nt, FRAME());
+    return p ? p : ((new_al_nt_fn)real_new(NEW_AL_NT))(n, al, nt);
+}
+
+PF_API PF_WEAK void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t al,
+                                                        const void *nt)
+{
+    void *p = new_common(NEW_A_AL_NT, n, al, nt, FRAME());
+    return p ? p : ((new_al_nt_fn)real_new(NEW_A_AL_NT))(n, al, nt);
 }
 
 /* ------------------------------------------------------------------ */

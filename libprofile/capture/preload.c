@@ -178,13 +178,11 @@ static void start_http(void)
     free(path);
 }
 
-__attribute__((constructor)) static void pf_capture_init(void)
+static void init(void)
 {
     long v;
     bool any = false;
 
-    pf__cap_thread_init_self();
-    atomic_store(&pf__cap_ready, 1);
     g_pid = getpid();
     pthread_atfork(NULL, NULL, atfork_child);
     if (env_long("PPROF_HEAP_RATE", 0, LONG_MAX, &v))
@@ -226,6 +224,18 @@ __attribute__((constructor)) static void pf_capture_init(void)
             g_cpu_on = true;
     }
     start_http();
+}
+
+/* The setup's own allocations (the paths kept, the CPU profiler's
+ * table) and the threads it starts (the HTTP server's) are not the
+ * program's: in_hook. */
+__attribute__((constructor)) static void pf_capture_init(void)
+{
+    pf__cap_thread_init_self();
+    atomic_store(&pf__cap_ready, 1);
+    pf__cap_tls_sigvar.in_hook++;
+    init();
+    pf__cap_tls_sigvar.in_hook--;
 }
 
 __attribute__((destructor)) static void pf_capture_fini(void)
