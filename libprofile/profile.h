@@ -345,7 +345,9 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
  * Merging follows the reference (pprof's profile.Merge; FORMATS.md 5):
  *
  *  - Inputs must have equal period types and equal sample type lists
- *    (type and unit at every index). Otherwise PF_EINCOMPAT, with
+ *    (type and unit at every index; pf_merge_opts.scale_units first
+ *    converts compatible units as the pprof tool does). Otherwise
+ *    PF_EINCOMPAT, with
  *    detail such as "sample types differ: [samples/count cpu/nanoseconds]
  *    vs [contentions/count delay/nanoseconds]" or "period types differ:
  *    cpu/nanoseconds vs space/bytes". pf_merge_opts.common_types first
@@ -381,11 +383,26 @@ typedef struct pf_merge_opts {
      * input, in the order of the first input; an input that had to be
      * changed gets default_sample_type = its own if kept, else the first
      * common type (upstream pprof's CompatibilizeSampleTypes). No common
-     * type at all is PF_EINCOMPAT. Units must still agree. */
+     * type at all is PF_EINCOMPAT. Units must still agree, unless
+     * scale_units. */
     bool common_types;
+    /* Convert compatible units first, as the pprof tool does before it
+     * merges (measurement.ScaleProfiles): where the inputs' units of a
+     * sample type (or of the period type) differ but belong to one of
+     * pprof's unit families (bytes B kB MB ... PB, also spelled b,
+     * byte(s), kilobyte(s) ...; time ns us ms s hrs, also nanosecond(s)
+     * ... hour(s); GCU n*GCU ... P*GCU), every input is scaled to the
+     * finest unit of any input (the spelling of the first input having
+     * it). Values are scaled with ScaleN rules (see pf_profile_scale),
+     * the period is scaled and truncated. Inputs are streamed: values
+     * already merged are rescaled when a finer unit arrives, which
+     * equals scaling each input once as long as the factors between
+     * units are integers (all but GCU). Incompatible units remain
+     * PF_EINCOMPAT. Sample type names must still be equal. */
+    bool scale_units;
 } pf_merge_opts;
 #define PF_MERGE_OPTS_VERSION 1
-#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false }
+#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false, false }
 
 /* A streaming merger: add inputs one at a time and free each after
  * adding it; memory grows with the distinct samples, locations,
@@ -437,10 +454,14 @@ typedef struct pf_diff_opts {
     bool normalize;
     /* Reduce both profiles to their common sample types first. */
     bool common_types;
+    /* Convert compatible units as pf_merge_opts.scale_units does, after
+     * the base is negated (the reference's order). Not with normalize:
+     * the reference normalizes first, which needs equal units. */
+    bool scale_units;
 } pf_diff_opts;
 #define PF_DIFF_OPTS_VERSION 1
 #define PF_DIFF_OPTS_INIT { PF_DIFF_OPTS_VERSION, PF_DIFF_MODE_DIFF_BASE, \
-                            false, false }
+                            false, false, false }
 
 /* The profile that `pprof -diff_base=BASE NEW` (or -base) reports on:
  * merge of [NEW (normalized if asked), BASE labelled (diff_base mode)
