@@ -309,11 +309,13 @@ static pf_profile *load_all(int n, char **paths)
         return tool_load_profile(paths[0], NULL, TOOL_EXIT_FAIL, NULL);
 #ifdef PF_MERGE_OPTS_VERSION
     {
+        pf_merge_opts mo = PF_MERGE_OPTS_INIT;
         pf_merger *m = NULL;
         pf_profile *out = NULL;
         int err;
 
-        if ((err = pf_merger_new(&m, NULL)) < 0)
+        mo.scale_units = true;      /* as the reference's fetch does */
+        if ((err = pf_merger_new(&m, &mo)) < 0)
             tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
         for (int i = 0; i < n; i++) {
             pf_profile *p = tool_load_profile(paths[i], NULL, TOOL_EXIT_FAIL,
