@@ -603,11 +603,16 @@ typedef struct pf_report_opts {
     /* If not NULL, gets the PF_MATCHED_* bits of the filters (pprof
      * warns "Focus expression matched no samples" and so on). */
     unsigned *matched;
+    /* -divide_by: text reports show every value divided by it
+     * (pprof's int64(float64(v) / divide_by), also when choosing the
+     * output unit); 0 or 1 = no division, < 0 is ignored as pprof
+     * ignores it. The top data (pf_report_top) stays undivided. */
+    double divide_by;
 } pf_report_opts;
 #define PF_REPORT_OPTS_VERSION 1
 #define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
                               PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
-                              NULL, NULL, false, false, NULL }
+                              NULL, NULL, false, false, NULL, 0.0 }
 
 /* Write report KIND of P to W in pprof's own text layout. P is not
  * modified. PF_ENOTFOUND for an unknown sample index or (peek) a

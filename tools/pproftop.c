@@ -38,6 +38,7 @@ static const char usage_text[] =
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
     "  -unit=UNIT          output unit (default: minimum)\n"
+    "  -divide_by=N        show values divided by N\n"
     "  -focus=RE -ignore=RE -hide=RE -show=RE -show_from=RE -prune_from=RE\n"
     "  -tagfocus=[KEY=]VAL -tagignore=[KEY=]VAL -tagshow=RE -taghide=RE\n"
     "  -functions -filefunctions -files -lines -addresses\n"
@@ -58,6 +59,7 @@ typedef struct flags {
     pf_report_kind kind;
     int out;                    /* 0 text, 1 json, 2 csv */
     int nkind;
+    bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
     int gran_set;
 } flags;
@@ -216,6 +218,17 @@ static bool value_flag(flags *f, const char *name, const char *val)
             f->ro.nodefraction = parse_fraction(name, val);
         return true;
     }
+    if (strcmp(name, "divide_by") == 0) {
+        if (val) {
+            char *end;
+            errno = 0;
+            f->ro.divide_by = strtod(val, &end);
+            if (errno || *end || end == val)
+                tool_usage_error("invalid value '%s' for -divide_by", val);
+            f->zero_divisor = f->ro.divide_by == 0;
+        }
+        return true;
+    }
     if (strcmp(name, "edgefraction") == 0) {
         if (val)
             f->ro.edgefraction = parse_fraction(name, val);
@@ -363,6 +376,8 @@ int main(int argc, char **argv)
     p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
+    if (f.zero_divisor)         /* pprof: a failure, after reading */
+        tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
     f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;
