@@ -528,11 +528,20 @@ typedef struct pf_filter_opts {
     pf_granularity granularity;
     bool noinlines;           /* attribute inlined frames to the caller */
     bool no_drop_frames;      /* skip the profile's drop/keep_frames */
+    /* pprof -tagroot / -tagleaf: comma-separated label keys; every
+     * sample gets a pseudo frame per key at the root (the first key
+     * outermost) or at the leaf (the last key innermost), named after
+     * the sample's values of that key joined by ',' ("" if it has none;
+     * numeric values formatted like pprof, in the report's -unit), with
+     * the key as file name. Added before the filters run, so they can
+     * match them. NULL or "" = none. */
+    const char *tagroot;
+    const char *tagleaf;
 } pf_filter_opts;
 #define PF_FILTER_OPTS_VERSION 1
 #define PF_FILTER_OPTS_INIT { PF_FILTER_OPTS_VERSION, NULL, NULL, NULL,     \
                               NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-                              PF_GRAN_FUNCTIONS, false, false }
+                              PF_GRAN_FUNCTIONS, false, false, NULL, NULL }
 
 /* Bits of pf_filter_matched: which filters matched at least one sample
  * (pprof warns "X expression matched no samples" when one did not). */
@@ -545,7 +554,9 @@ enum {
     PF_MATCHED_TAGFOCUS = 1 << 5,
     PF_MATCHED_TAGIGNORE = 1 << 6,
     PF_MATCHED_TAGSHOW = 1 << 7,
-    PF_MATCHED_TAGHIDE = 1 << 8
+    PF_MATCHED_TAGHIDE = 1 << 8,
+    PF_MATCHED_TAGROOT = 1 << 9,
+    PF_MATCHED_TAGLEAF = 1 << 10
 };
 
 /* Check the regexps and tag filters of OPTS without a profile:

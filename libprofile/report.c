@@ -494,7 +494,7 @@ static int report_prepare(report *r, const pf_profile *src,
                           const pf_report_opts *o, pf_report_kind kind)
 {
     int idx, err;
-    unsigned matched = 0;
+    unsigned matched = 0, tagm = 0;
     const char *stype;
 
     memset(r, 0, sizeof(*r));
@@ -532,6 +532,10 @@ static int report_prepare(report *r, const pf_profile *src,
     if (!o->filter.no_drop_frames &&
         (err = pf__filter_drop_frames(r->p)) < 0)
         goto fail;
+    if ((err = pf__filter_tag_nodes(r->p, o->filter.tagroot,
+                                    o->filter.tagleaf, r->out_unit,
+                                    &tagm)) < 0)
+        goto fail;
     if (o->relative &&
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
@@ -542,7 +546,7 @@ static int report_prepare(report *r, const pf_profile *src,
     if ((err = pf__filter_aggregate(r->p, &o->filter)) < 0)
         goto fail;
     if (o->matched)
-        *o->matched = matched;
+        *o->matched = matched | tagm;
     return PF_OK;
 fail:
     report_release(r);

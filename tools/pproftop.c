@@ -41,6 +41,7 @@ static const char usage_text[] =
     "  -divide_by=N        show values divided by N\n"
     "  -focus=RE -ignore=RE -hide=RE -show=RE -show_from=RE -prune_from=RE\n"
     "  -tagfocus=[KEY=]VAL -tagignore=[KEY=]VAL -tagshow=RE -taghide=RE\n"
+    "  -tagroot=KEYS -tagleaf=KEYS  label values as frames at root / leaf\n"
     "  -functions -filefunctions -files -lines -addresses\n"
     "                      node granularity (default -functions)\n"
     "  -noinlines          attribute inlined calls to their caller\n"
@@ -187,6 +188,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "tagignore") == 0) dst = &fo->tagignore;
     else if (strcmp(name, "tagshow") == 0) dst = &fo->tagshow;
     else if (strcmp(name, "taghide") == 0) dst = &fo->taghide;
+    else if (strcmp(name, "tagroot") == 0) dst = &fo->tagroot;
+    else if (strcmp(name, "tagleaf") == 0) dst = &fo->tagleaf;
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
     if (dst) {
         if (val)
@@ -300,10 +303,11 @@ static void warn_unmatched(const pf_filter_opts *o, unsigned matched)
         { "TagFocus", PF_MATCHED_TAGFOCUS },
         { "TagIgnore", PF_MATCHED_TAGIGNORE },
         { "TagShow", PF_MATCHED_TAGSHOW }, { "TagHide", PF_MATCHED_TAGHIDE },
+        { "TagRoot", PF_MATCHED_TAGROOT }, { "TagLeaf", PF_MATCHED_TAGLEAF },
     };
     const char *val[] = { o->focus, o->ignore, o->hide, o->show,
                           o->show_from, o->tagfocus, o->tagignore,
-                          o->tagshow, o->taghide };
+                          o->tagshow, o->taghide, o->tagroot, o->tagleaf };
 
     for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
         if (val[i] && *val[i] && !(matched & tab[i].bit))
