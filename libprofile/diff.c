@@ -79,6 +79,7 @@ int pf_profile_diff(pf_profile **out, const pf_profile *base,
         return pf__error_set(PF_EINVAL, "diff options: unknown mode %d",
                              (int)o.mode);
     mo.common_types = o.common_types;
+    mo.scale_units = o.scale_units && !o.normalize;
     if ((err = pf_merger_new(&m, &mo)) < 0)
         return err;
     if (o.common_types) {
@@ -90,7 +91,7 @@ int pf_profile_diff(pf_profile **out, const pf_profile *base,
             goto done;
     } else {
         /* Checked here so that the message reads "base vs new". */
-        if ((err = pf__check_compatible(base, cur)) < 0)
+        if ((err = pf__check_compatible_x(base, cur, mo.scale_units)) < 0)
             goto done;
         n = cur->nsample_types;
     }

@@ -1478,11 +1478,210 @@ int pf__filter_aggregate(pf_profile *p, const pf_filter_opts *o)
     return PF_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* -tagroot / -tagleaf (pprof's addLabelNodes)                         */
+
+typedef struct tagloc {
+    const char *name, *file;    /* interned in the profile */
+    uint32_t loc;
+} tagloc;
+
+typedef struct tagkeys {
+    const char **k;
+    size_t n;
+} tagkeys;
+
+static bool tagloc_eq(const void *ctx, uint32_t idx, const void *key)
+{
+    const tagloc *a = (const tagloc *)ctx + idx, *b = key;
+    return a->name == b->name && a->file == b->file;
+}
+
+/* Split the comma-separated LIST into interned non-empty keys. */
+static int split_keys(pf_profile *p, const char *list, tagkeys *out)
+{
+    const char *s = list ? list : "";
+
+    out->k = NULL;
+    out->n = 0;
+    while (*s) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n > 0) {
+            const char **v = pf__realloc(out->k, (out->n + 1) * sizeof(*v));
+            PF_CHECK_ALLOC(v);
+            out->k = v;
+            v[out->n] = pf_profile_intern_len(p, s, n);
+            PF_CHECK_ALLOC(v[out->n]);
+            out->n++;
+        }
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return PF_OK;
+}
+
+/* The label values of key K of sample S joined by ',' (formatLabelValues:
+ * string values, then numeric ones scaled to UNIT when the key has
+ * units in this sample). */
+static int label_values(pf_sbuf *b, const pf_profile *p, const pf_sample *s,
+                        const char *k, const char *unit, bool *any)
+{
+    const pf_label *l = pf__sample_labels(p, s);
+    bool units = false;
+    size_t i;
+
+    b->len = 0;
+    PF_TRY(pf__sbuf_puts(b, ""));
+    for (i = 0; i < s->nlabel; i++) {
+        if (l[i].key != k)
+            continue;
+        if (l[i].str[0]) {
+            PF_TRY(pf__sbuf_puts(b, b->len ? "," : ""));
+            PF_TRY(pf__sbuf_puts(b, l[i].str));
+            *any = true;
+        } else if (l[i].unit[0]) {
+            units = true;
+        }
+    }
+    for (i = 0; i < s->nlabel; i++) {
+        char v[128];
+        if (l[i].key != k || l[i].str[0])
+            continue;
+        if (units)
+            pf_unit_label(v, sizeof(v), l[i].num, l[i].unit, unit);
+        else
+            pf_unit_label(v, sizeof(v), l[i].num, "", "");
+        PF_TRY(pf__sbuf_puts(b, b->len ? "," : ""));
+        PF_TRY(pf__sbuf_puts(b, v));
+        *any = true;
+    }
+    return PF_OK;
+}
+
+/* Append to STACK the pseudo locations of KEYS for sample S, the last
+ * key first (so that the first key ends up nearest the root). */
+static int tag_locs(pf_profile *p, const pf_sample *s, const tagkeys *keys,
+                    const char *unit, bool *matched, pf_sbuf *b,
+                    tagloc **tl, size_t *ntl, size_t *tlcap, pf_idxset *set,
+                    uint32_t *stack, size_t *n)
+{
+    for (size_t i = 0; i < keys->n; i++) {
+        const char *k = keys->k[keys->n - 1 - i];
+        tagloc key;
+        uint64_t h;
+        uint32_t hit;
+
+        PF_TRY(label_values(b, p, s, k, unit, matched));
+        key.name = pf_profile_intern_len(p, b->s, b->len);
+        PF_CHECK_ALLOC(key.name);
+        key.file = k;
+        h = pf__hash_mix(pf__hash_mix(0x7a6u, (uint64_t)(uintptr_t)key.name),
+                         (uint64_t)(uintptr_t)key.file);
+        hit = pf__idxset_find(set, h, tagloc_eq, *tl, &key);
+        if (hit == PF_NONE) {
+            pf_function f;
+            pf_line ln;
+            memset(&f, 0, sizeof(f));
+            f.id = p->next_function_id++;
+            f.name = key.name;
+            f.system_name = p->empty;
+            f.filename = key.file;
+            PF_TRY(pf__function_append(p, &ln.function, &f));
+            ln.line = 0;
+            ln.column = 0;
+            PF_TRY(pf__location_append(p, &key.loc, p->next_location_id++,
+                                       PF_NONE, 0, &ln, 1, false));
+            PF_TRY(PF_VEC_RESERVE(*tl, *tlcap, *ntl + 1));
+            (*tl)[*ntl] = key;
+            PF_TRY(pf__idxset_insert(set, h, (uint32_t)*ntl));
+            hit = (uint32_t)(*ntl)++;
+        }
+        stack[(*n)++] = (*tl)[hit].loc;
+    }
+    return PF_OK;
+}
+
+int pf__filter_tag_nodes(pf_profile *p, const char *tagroot,
+                         const char *tagleaf, const char *unit,
+                         unsigned *matched)
+{
+    tagkeys roots = { NULL, 0 }, leaves = { NULL, 0 };
+    tagloc *tl = NULL;
+    size_t ntl = 0, tlcap = 0, per, cap, n = 0, i;
+    uint32_t *stack = NULL;
+    pf_sbuf b = { 0 };
+    pf_idxset set;
+    bool rootm = false, leafm = false;
+    int err;
+
+    pf__idxset_init(&set);
+    if ((err = split_keys(p, tagroot, &roots)) < 0 ||
+        (err = split_keys(p, tagleaf, &leaves)) < 0)
+        goto done;
+    if (roots.n + leaves.n == 0)
+        goto done;
+    /* New ids after the largest in use, as the reference numbers them. */
+    p->next_function_id = 1;
+    for (i = 0; i < p->nfunctions; i++)
+        if (p->functions[i].id >= p->next_function_id)
+            p->next_function_id = p->functions[i].id + 1;
+    p->next_location_id = 1;
+    for (i = 0; i < p->nlocations; i++)
+        if (p->locations[i].id >= p->next_location_id)
+            p->next_location_id = p->locations[i].id + 1;
+    per = roots.n + leaves.n;
+    cap = p->nsamples * per + p->nstack + 1;
+    if (cap > UINT32_MAX) {
+        err = pf__error_set(PF_ETOOBIG, "tagroot/tagleaf: too many frames");
+        goto done;
+    }
+    stack = pf__malloc(cap * sizeof(*stack));
+    if (!stack) {
+        err = pf__error_oom();
+        goto done;
+    }
+    for (i = 0; i < p->nsamples; i++) {
+        pf_sample *s = &p->samples[i];
+        const uint32_t *old = pf__sample_locs(p, s);
+        size_t start = n;
+
+        if ((err = tag_locs(p, s, &leaves, unit, &leafm, &b, &tl, &ntl,
+                            &tlcap, &set, stack, &n)) < 0)
+            goto done;
+        if (s->nloc)
+            memcpy(stack + n, old, s->nloc * sizeof(*stack));
+        n += s->nloc;
+        if ((err = tag_locs(p, s, &roots, unit, &rootm, &b, &tl, &ntl,
+                            &tlcap, &set, stack, &n)) < 0)
+            goto done;
+        s->loc_off = (uint32_t)start;
+        s->nloc = (uint32_t)(n - start);
+    }
+    pf__free(p->stack);
+    p->stack = stack;
+    p->nstack = n;
+    p->stack_cap = cap;
+    stack = NULL;
+    if (matched)
+        *matched |= (rootm || roots.n == 0 ? PF_MATCHED_TAGROOT : 0) |
+                    (leafm || leaves.n == 0 ? PF_MATCHED_TAGLEAF : 0);
+done:
+    pf__free(stack);
+    pf__free(roots.k);
+    pf__free(leaves.k);
+    pf__free(tl);
+    pf__sbuf_release(&b);
+    pf__idxset_release(&set);
+    return err;
+}
+
 int pf_profile_filter(pf_profile **out, unsigned *matched,
                       const pf_profile *p, const pf_filter_opts *opts)
 {
     pf_profile *c = NULL;
-    unsigned m = 0;
+    unsigned m = 0, tagm = 0;
     int err;
 
     *out = NULL;
@@ -1495,6 +1694,9 @@ int pf_profile_filter(pf_profile **out, unsigned *matched,
     if (!(opts && opts->no_drop_frames) &&
         (err = pf__filter_drop_frames(c)) < 0)
         goto done;
+    if (opts && (err = pf__filter_tag_nodes(c, opts->tagroot, opts->tagleaf,
+                                            "minimum", &tagm)) < 0)
+        goto done;
     if ((err = pf__filter_samples(c, opts, &m)) < 0)
         goto done;
     if ((err = pf__filter_aggregate(c, opts)) < 0)
@@ -1503,7 +1705,7 @@ int pf_profile_filter(pf_profile **out, unsigned *matched,
     *out = c;
     c = NULL;
     if (matched)
-        *matched = m;
+        *matched = m | tagm;
 done:
     pf_profile_free(c);
     return err;

@@ -73,6 +73,15 @@ struct pf_merger {
     size_t labbuf_cap, labtmp_cap;
     int64_t *valbuf;
     size_t valbuf_cap;
+
+    /* Unit conversion (opts.scale_units): per merger column, the factor
+     * from the current input's unit into the merger's (all 1 = none),
+     * and the current input's period in the merger's period unit. */
+    double *uratios;
+    size_t uratios_cap;
+    bool uscale;
+    int64_t in_period;
+    bool gc;                    /* samples were removed: compact at the end */
     pf_line *linebuf;
     size_t linebuf_cap;
 };
@@ -430,11 +439,38 @@ static bool vt_equal(const pf_value_type *a, const pf_value_type *b)
     return strcmp(a->type, b->type) == 0 && strcmp(a->unit, b->unit) == 0;
 }
 
+/* Units that pprof's ScaleProfiles converts into each other: equal, or
+ * both of one family of its measurement package. */
+static bool units_convertible(const char *a, const char *b)
+{
+    int fa;
+
+    if (strcmp(a, b) == 0)
+        return true;
+    fa = pf__unit_family(a);
+    return fa >= 0 && fa == pf__unit_family(b);
+}
+
+static bool vt_match(const pf_value_type *a, const pf_value_type *b,
+                     bool scale_units)
+{
+    if (!scale_units)
+        return vt_equal(a, b);
+    return strcmp(a->type, b->type) == 0 &&
+           units_convertible(a->unit, b->unit);
+}
+
 int pf__check_compatible(const pf_profile *a, const pf_profile *b)
+{
+    return pf__check_compatible_x(a, b, false);
+}
+
+int pf__check_compatible_x(const pf_profile *a, const pf_profile *b,
+                           bool scale_units)
 {
     size_t i;
 
-    if (!vt_equal(&a->period_type, &b->period_type))
+    if (!vt_match(&a->period_type, &b->period_type, scale_units))
         return pf__error_set(PF_EINCOMPAT,
                              "period types differ: %s/%s vs %s/%s",
                              a->period_type.type, a->period_type.unit,
@@ -443,7 +479,7 @@ int pf__check_compatible(const pf_profile *a, const pf_profile *b)
         return types_differ(a->sample_types, a->nsample_types,
                             b->sample_types, b->nsample_types);
     for (i = 0; i < a->nsample_types; i++) {
-        if (!vt_equal(&a->sample_types[i], &b->sample_types[i]))
+        if (!vt_match(&a->sample_types[i], &b->sample_types[i], scale_units))
             return types_differ(a->sample_types, a->nsample_types,
                                 b->sample_types, b->nsample_types);
     }
@@ -471,14 +507,15 @@ static int plan_columns(pf_merger *m, const pf_profile *p, size_t *newkeep)
 
     if (!m->opts.common_types) {
         if (m->ninputs > 0)
-            PF_TRY(pf__check_compatible(d, p));
+            PF_TRY(pf__check_compatible_x(d, p, m->opts.scale_units));
         PF_TRY(PF_VEC_RESERVE(m->cols, m->cols_cap, p->nsample_types));
         for (i = 0; i < p->nsample_types; i++)
             m->cols[i] = (uint32_t)i;
         *newkeep = p->nsample_types;
         return PF_OK;
     }
-    if (m->ninputs > 0 && !vt_equal(&d->period_type, &p->period_type))
+    if (m->ninputs > 0 &&
+        !vt_match(&d->period_type, &p->period_type, m->opts.scale_units))
         return pf__error_set(PF_EINCOMPAT,
                              "period types differ: %s/%s vs %s/%s",
                              d->period_type.type, d->period_type.unit,
@@ -505,7 +542,11 @@ static int plan_columns(pf_merger *m, const pf_profile *p, size_t *newkeep)
             continue;
         }
         if (m->ninputs > 0 &&
-            strcmp(p->sample_types[c].unit, d->sample_types[i].unit) != 0) {
+            !(m->opts.scale_units
+                  ? units_convertible(p->sample_types[c].unit,
+                                      d->sample_types[i].unit)
+                  : strcmp(p->sample_types[c].unit,
+                           d->sample_types[i].unit) == 0)) {
             return types_differ(d->sample_types, d->nsample_types,
                                 p->sample_types, p->nsample_types);
         }
@@ -547,6 +588,137 @@ static int reduce_columns(pf_merger *m, const pf_profile *p)
     m->nkeep = n;
     d->nsample_types = n;
     return PF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Unit conversion (pprof's measurement.ScaleProfiles)                 */
+
+/* Go's int64(Scale(v, from, to)): truncation, saturating. */
+static int64_t period_in(int64_t v, const char *from, const char *to)
+{
+    const char *u;
+    double x;
+
+    if (strcmp(from, to) == 0)
+        return v;
+    x = pf_unit_scale(v, from, to, &u);
+    if (isnan(x))
+        return 0;
+    if (x >= 9223372036854775808.0)
+        return INT64_MAX;
+    if (x < -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)x;
+}
+
+/* Rescale the merger columns with RATIOS[j] != 1 of every merged
+ * sample: what the reference does to the earlier inputs when a later
+ * one has a finer unit. The ScaleN rule removes a sample whose scaled
+ * values are all zero: it goes, the sample index is rebuilt (so that a
+ * later equal sample is appended, as in the reference), and
+ * pf_merger_finish garbage-collects what only it referenced. */
+static int rescale_dst(pf_merger *m, const double *ratios)
+{
+    pf_profile *d = m->dst;
+    size_t nv = d->nsample_types, i, j, w = 0;
+
+    for (i = 0; i < d->nsamples; i++) {
+        int64_t *v = d->values + i * nv;
+        bool keep = false;
+
+        for (j = 0; j < nv; j++) {
+            if (ratios[j] != 1.0) {
+                v[j] = pf__scale_value(v[j], ratios[j]);
+                keep = keep || v[j] != 0;
+            }
+        }
+        if (!keep)
+            continue;
+        if (w != i) {
+            d->samples[w] = d->samples[i];
+            memmove(d->values + w * nv, v, nv * sizeof(*v));
+        }
+        w++;
+    }
+    if (w == d->nsamples)
+        return PF_OK;
+    d->nsamples = w;
+    m->gc = true;
+    pf__idxset_release(&m->sample_set);
+    pf__idxset_init(&m->sample_set);
+    for (i = 0; i < w; i++) {
+        const pf_sample *s = &d->samples[i];
+        samplekey k;
+        k.locs = pf__sample_locs(d, s);
+        k.nloc = s->nloc;
+        k.labels = pf__sample_labels(d, s);
+        k.nlabel = s->nlabel;
+        PF_TRY(pf__idxset_insert(&m->sample_set, samplekey_hash(&k),
+                                 (uint32_t)i));
+    }
+    return PF_OK;
+}
+
+/* After the columns are planned (m->cols) and checked compatible:
+ * the common unit of each column and of the period is the finest seen
+ * so far (the first spelling of it wins, as in CommonValueType). An
+ * input in a coarser unit is scaled on its way in (m->uratios); an
+ * input in a finer one makes the merger rescale what it holds. With
+ * integer factors between units (time, bytes) this is exactly the
+ * reference's one-step scaling of every input to the finest unit. */
+static int plan_units(pf_merger *m, const pf_profile *p)
+{
+    pf_profile *d = m->dst;
+    size_t nv = d->nsample_types, j;
+    double *dratios = NULL;
+    bool drescale = false;
+    const char *u;
+    int err = PF_OK;
+
+    m->uscale = false;
+    m->in_period = p->period;
+    if (!m->opts.scale_units || m->ninputs == 0)
+        return PF_OK;
+    PF_TRY(PF_VEC_RESERVE(m->uratios, m->uratios_cap, nv ? nv : 1));
+    dratios = pf__malloc((nv ? nv : 1) * sizeof(*dratios));
+    PF_CHECK_ALLOC(dratios);
+    for (j = 0; j < nv; j++) {
+        const char *pu = p->sample_types[m->cols[j]].unit;
+        const char *du = d->sample_types[j].unit;
+        double r = 1.0;
+
+        m->uratios[j] = 1.0;
+        dratios[j] = 1.0;
+        if (strcmp(pu, du) != 0)
+            r = pf_unit_scale(1, pu, du, &u);
+        if (r < 1.0) {
+            dratios[j] = pf_unit_scale(1, du, pu, &u);
+            drescale = true;
+            if ((err = remap_str_into(m, &d->sample_types[j].unit, pu)) < 0)
+                goto done;
+        } else {
+            m->uratios[j] = r;
+            m->uscale = m->uscale || r != 1.0;
+        }
+    }
+    if (drescale && (err = rescale_dst(m, dratios)) < 0)
+        goto done;
+    /* A missing period type (pprof's nil) takes no part. */
+    if ((p->period_type.type[0] || p->period_type.unit[0]) &&
+        (d->period_type.type[0] || d->period_type.unit[0]) &&
+        strcmp(p->period_type.unit, d->period_type.unit) != 0) {
+        const char *pu = p->period_type.unit, *du = d->period_type.unit;
+        if (pf_unit_scale(1, pu, du, &u) < 1.0) {
+            m->period = period_in(m->period, du, pu);
+            if ((err = remap_str_into(m, &d->period_type.unit, pu)) < 0)
+                goto done;
+        } else {
+            m->in_period = period_in(p->period, pu, du);
+        }
+    }
+done:
+    pf__free(dratios);
+    return err;
 }
 
 /* The first input sets the header fields that come from the first;
@@ -592,8 +764,8 @@ static int combine_header(pf_merger *m, const pf_profile *p)
     if (m->time_nanos == 0 || p->time_nanos < m->time_nanos)
         m->time_nanos = p->time_nanos;
     m->duration_nanos = add_wrap(m->duration_nanos, p->duration_nanos);
-    if (m->period == 0 || m->period < p->period)
-        m->period = p->period;
+    if (m->period == 0 || m->period < m->in_period)
+        m->period = m->in_period;
     for (i = 0; i < p->ncomments; i++) {
         const char *c = remap_str(m, p->comments[i]);
         uint64_t h;
@@ -682,6 +854,7 @@ void pf_merger_free(pf_merger *m)
     pf__free(m->labbuf);
     pf__free(m->labtmp);
     pf__free(m->valbuf);
+    pf__free(m->uratios);
     pf__free(m->linebuf);
     pf__free(m);
 }
@@ -773,6 +946,20 @@ static bool sample_values(pf_merger *m, const pf_profile *p, size_t i,
     }
     if (ratios && !scale_all_ones && !keep)
         return false;
+    if (m->uscale) {
+        /* Then the unit conversion, a second ScaleN. */
+        keep = false;
+        nonzero = false;
+        for (j = 0; j < nv; j++) {
+            if (m->uratios[j] != 1.0) {
+                m->valbuf[j] = pf__scale_value(m->valbuf[j], m->uratios[j]);
+                keep = keep || m->valbuf[j] != 0;
+            }
+            nonzero = nonzero || m->valbuf[j] != 0;
+        }
+        if (!keep)
+            return false;
+    }
     return nonzero;
 }
 
@@ -875,6 +1062,7 @@ static int add_input(pf_merger *m, const pf_profile *p,
         PF_TRY(reduce_columns(m, p));
         PF_TRY(plan_columns(m, p, &newkeep));
     }
+    PF_TRY(plan_units(m, p));
     PF_TRY(combine_header(m, p));
     /* The first mapping seen is the main binary: keep it first. */
     if (m->dst->nmappings == 0 && p->nmappings > 0)
@@ -938,7 +1126,7 @@ int pf_merger_finish(pf_profile **out, pf_merger *m)
     m->dst = NULL;
     merger_release_tables(m);
     m->broken = true;
-    if (has_zero_sample(d)) {
+    if (m->gc || has_zero_sample(d)) {
         /* Garbage-collect as the reference does: merge the result
          * alone, which skips the zero samples and whatever only they
          * referenced. */

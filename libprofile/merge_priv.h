@@ -36,6 +36,14 @@ int pf__common_types(const char ***out, size_t *nout,
 /* PF_EINCOMPAT with the reference's conditions and our detail ("period
  * types differ: ..." / "sample types differ: [A's] vs [B's]"). */
 int pf__check_compatible(const pf_profile *a, const pf_profile *b);
+/* The same, but with SCALE_UNITS units of one family (pprof's
+ * measurement package: bytes, time, GCU) count as compatible. */
+int pf__check_compatible_x(const pf_profile *a, const pf_profile *b,
+                           bool scale_units);
+/* The unit family UNIT belongs to as pprof's measurement package sniffs
+ * it (lower case, a trailing 's' dropped): 0 bytes, 1 time, 2 GCU; -1
+ * for none (report_units.c). */
+int pf__unit_family(const char *unit);
 /* Go's int64(math.Round(float64(v) * r)), saturating. */
 int64_t pf__scale_value(int64_t v, double r);
 

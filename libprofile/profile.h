@@ -345,7 +345,9 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
  * Merging follows the reference (pprof's profile.Merge; FORMATS.md 5):
  *
  *  - Inputs must have equal period types and equal sample type lists
- *    (type and unit at every index). Otherwise PF_EINCOMPAT, with
+ *    (type and unit at every index; pf_merge_opts.scale_units first
+ *    converts compatible units as the pprof tool does). Otherwise
+ *    PF_EINCOMPAT, with
  *    detail such as "sample types differ: [samples/count cpu/nanoseconds]
  *    vs [contentions/count delay/nanoseconds]" or "period types differ:
  *    cpu/nanoseconds vs space/bytes". pf_merge_opts.common_types first
@@ -381,11 +383,26 @@ typedef struct pf_merge_opts {
      * input, in the order of the first input; an input that had to be
      * changed gets default_sample_type = its own if kept, else the first
      * common type (upstream pprof's CompatibilizeSampleTypes). No common
-     * type at all is PF_EINCOMPAT. Units must still agree. */
+     * type at all is PF_EINCOMPAT. Units must still agree, unless
+     * scale_units. */
     bool common_types;
+    /* Convert compatible units first, as the pprof tool does before it
+     * merges (measurement.ScaleProfiles): where the inputs' units of a
+     * sample type (or of the period type) differ but belong to one of
+     * pprof's unit families (bytes B kB MB ... PB, also spelled b,
+     * byte(s), kilobyte(s) ...; time ns us ms s hrs, also nanosecond(s)
+     * ... hour(s); GCU n*GCU ... P*GCU), every input is scaled to the
+     * finest unit of any input (the spelling of the first input having
+     * it). Values are scaled with ScaleN rules (see pf_profile_scale),
+     * the period is scaled and truncated. Inputs are streamed: values
+     * already merged are rescaled when a finer unit arrives, which
+     * equals scaling each input once as long as the factors between
+     * units are integers (all but GCU). Incompatible units remain
+     * PF_EINCOMPAT. Sample type names must still be equal. */
+    bool scale_units;
 } pf_merge_opts;
 #define PF_MERGE_OPTS_VERSION 1
-#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false }
+#define PF_MERGE_OPTS_INIT { PF_MERGE_OPTS_VERSION, false, false }
 
 /* A streaming merger: add inputs one at a time and free each after
  * adding it; memory grows with the distinct samples, locations,
@@ -437,10 +454,14 @@ typedef struct pf_diff_opts {
     bool normalize;
     /* Reduce both profiles to their common sample types first. */
     bool common_types;
+    /* Convert compatible units as pf_merge_opts.scale_units does, after
+     * the base is negated (the reference's order). Not with normalize:
+     * the reference normalizes first, which needs equal units. */
+    bool scale_units;
 } pf_diff_opts;
 #define PF_DIFF_OPTS_VERSION 1
 #define PF_DIFF_OPTS_INIT { PF_DIFF_OPTS_VERSION, PF_DIFF_MODE_DIFF_BASE, \
-                            false, false }
+                            false, false, false }
 
 /* The profile that `pprof -diff_base=BASE NEW` (or -base) reports on:
  * merge of [NEW (normalized if asked), BASE labelled (diff_base mode)
@@ -507,11 +528,20 @@ typedef struct pf_filter_opts {
     pf_granularity granularity;
     bool noinlines;           /* attribute inlined frames to the caller */
     bool no_drop_frames;      /* skip the profile's drop/keep_frames */
+    /* pprof -tagroot / -tagleaf: comma-separated label keys; every
+     * sample gets a pseudo frame per key at the root (the first key
+     * outermost) or at the leaf (the last key innermost), named after
+     * the sample's values of that key joined by ',' ("" if it has none;
+     * numeric values formatted like pprof, in the report's -unit), with
+     * the key as file name. Added before the filters run, so they can
+     * match them. NULL or "" = none. */
+    const char *tagroot;
+    const char *tagleaf;
 } pf_filter_opts;
 #define PF_FILTER_OPTS_VERSION 1
 #define PF_FILTER_OPTS_INIT { PF_FILTER_OPTS_VERSION, NULL, NULL, NULL,     \
                               NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-                              PF_GRAN_FUNCTIONS, false, false }
+                              PF_GRAN_FUNCTIONS, false, false, NULL, NULL }
 
 /* Bits of pf_filter_matched: which filters matched at least one sample
  * (pprof warns "X expression matched no samples" when one did not). */
@@ -524,7 +554,9 @@ enum {
     PF_MATCHED_TAGFOCUS = 1 << 5,
     PF_MATCHED_TAGIGNORE = 1 << 6,
     PF_MATCHED_TAGSHOW = 1 << 7,
-    PF_MATCHED_TAGHIDE = 1 << 8
+    PF_MATCHED_TAGHIDE = 1 << 8,
+    PF_MATCHED_TAGROOT = 1 << 9,
+    PF_MATCHED_TAGLEAF = 1 << 10
 };
 
 /* Check the regexps and tag filters of OPTS without a profile:
@@ -582,11 +614,16 @@ typedef struct pf_report_opts {
     /* If not NULL, gets the PF_MATCHED_* bits of the filters (pprof
      * warns "Focus expression matched no samples" and so on). */
     unsigned *matched;
+    /* -divide_by: text reports show every value divided by it
+     * (pprof's int64(float64(v) / divide_by), also when choosing the
+     * output unit); 0 or 1 = no division, < 0 is ignored as pprof
+     * ignores it. The top data (pf_report_top) stays undivided. */
+    double divide_by;
 } pf_report_opts;
 #define PF_REPORT_OPTS_VERSION 1
 #define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
                               PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
-                              NULL, NULL, false, false, NULL }
+                              NULL, NULL, false, false, NULL, 0.0 }
 
 /* Write report KIND of P to W in pprof's own text layout. P is not
  * modified. PF_ENOTFOUND for an unknown sample index or (peek) a

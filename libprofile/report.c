@@ -417,6 +417,7 @@ typedef struct report {
     const char *sample_type;    /* with "mean_" when -mean */
     const char *sample_unit;
     const char *out_unit;       /* "minimum" until selected */
+    double ratio;               /* 1 / -divide_by; applied if > 0, != 1 */
     int64_t total;
     char *type_buf;
     graph g;
@@ -427,8 +428,18 @@ typedef struct report {
     bool peek_matched;
 } report;
 
+/* pprof's -divide_by: int64(float64(v) * ratio), before formatting
+ * and before choosing the output unit. */
+static int64_t divided(const report *r, int64_t v)
+{
+    if (r->ratio > 0 && r->ratio != 1.0)
+        return (int64_t)((double)v * r->ratio);
+    return v;
+}
+
 static void fmt_value(const report *r, char *buf, size_t size, int64_t v)
 {
+    v = divided(r, v);
     pf_unit_label(buf, size, v, r->sample_unit, r->out_unit);
 }
 
@@ -483,7 +494,7 @@ static int report_prepare(report *r, const pf_profile *src,
                           const pf_report_opts *o, pf_report_kind kind)
 {
     int idx, err;
-    unsigned matched = 0;
+    unsigned matched = 0, tagm = 0;
     const char *stype;
 
     memset(r, 0, sizeof(*r));
@@ -512,6 +523,7 @@ static int report_prepare(report *r, const pf_profile *src,
     r->sample_type = stype;
     r->sample_unit = r->p->sample_types[idx].unit;
     r->out_unit = set(o->unit) ? o->unit : "minimum";
+    r->ratio = o->divide_by > 0 ? 1.0 / o->divide_by : 1.0;
     /* Only -traces shows samples one by one; the other reports sum
      * over samples, where combining equal ones changes nothing. */
     if (kind == PF_REPORT_TRACES &&
@@ -519,6 +531,10 @@ static int report_prepare(report *r, const pf_profile *src,
         goto fail;
     if (!o->filter.no_drop_frames &&
         (err = pf__filter_drop_frames(r->p)) < 0)
+        goto fail;
+    if ((err = pf__filter_tag_nodes(r->p, o->filter.tagroot,
+                                    o->filter.tagleaf, r->out_unit,
+                                    &tagm)) < 0)
         goto fail;
     if (o->relative &&
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
@@ -530,7 +546,7 @@ static int report_prepare(report *r, const pf_profile *src,
     if ((err = pf__filter_aggregate(r->p, &o->filter)) < 0)
         goto fail;
     if (o->matched)
-        *o->matched = matched;
+        *o->matched = matched | tagm;
     return PF_OK;
 fail:
     report_release(r);
@@ -614,6 +630,8 @@ static int report_graph(report *r, pf_report_kind kind)
         }
         if (minv == 0)
             minv = maxv;
+        minv = divided(r, minv);
+        maxv = divided(r, maxv);
         pf_unit_scale(minv, r->sample_unit, "minimum", &minu);
         pf_unit_scale(maxv, r->sample_unit, "minimum", &maxu);
         unit = minu;

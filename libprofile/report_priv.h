@@ -22,6 +22,17 @@ int pf__filter_drop_frames(pf_profile *p);
 int pf__filter_samples(pf_profile *p, const pf_filter_opts *o,
                        unsigned *matched);
 int pf__filter_aggregate(pf_profile *p, const pf_filter_opts *o);
+/* pprof's -tagroot/-tagleaf (addLabelNodes): for the comma-separated
+ * label keys TAGROOT and TAGLEAF, add to every sample a pseudo frame
+ * per key, at the root (first key outermost) or the leaf (last key
+ * innermost): a location without mapping whose one function is named
+ * after the sample's values of that key joined by ',' ("" if none;
+ * numeric values formatted in UNIT) and has the key as file name.
+ * Sets PF_MATCHED_TAGROOT / _TAGLEAF in *MATCHED when a key had values
+ * (or the list is empty). */
+int pf__filter_tag_nodes(pf_profile *p, const char *tagroot,
+                         const char *tagleaf, const char *unit,
+                         unsigned *matched);
 /* What pprof's driver does to every profile it reads (a one-profile
  * Merge): samples whose values are all zero are dropped, samples with
  * the same stack (locations compared by content) and labels are

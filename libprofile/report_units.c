@@ -4,6 +4,7 @@
  * "%.2f" labels without a ".00" tail, percentages with at least two
  * significant digits.
  */
+#include "merge_priv.h"
 #include "report_priv.h"
 
 #include <ctype.h>
@@ -75,6 +76,14 @@ static const unit_def *sniff(const unit_family *f, const char *unit)
             if (strcmp(low, f->units[i].aliases[a]) == 0)
                 return &f->units[i];
     return NULL;
+}
+
+int pf__unit_family(const char *unit)
+{
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+        if (sniff(&families[i], unit))
+            return (int)i;
+    return -1;
 }
 
 static bool convert(const unit_family *f, int64_t value, const char *from,

@@ -507,6 +507,7 @@ int main(int argc, char **argv)
     size_t i, nshow;
 
     tool_init(argv[0]);
+    diffo.scale_units = true;       /* as the reference's fetch */
     while ((c = getopt_long(argc, argv, "m:nco:f:s:b:N:jqhV", longopts,
                             NULL)) != -1) {
         switch (c) {

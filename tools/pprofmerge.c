@@ -114,6 +114,7 @@ int main(int argc, char **argv)
     int c, i, err, nstdin = 0;
 
     tool_init(argv[0]);
+    mopts.scale_units = true;       /* as `go tool pprof -proto` */
     while ((c = getopt_long(argc, argv, "o:f:l:chV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':

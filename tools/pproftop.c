@@ -38,8 +38,10 @@ static const char usage_text[] =
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
     "  -unit=UNIT          output unit (default: minimum)\n"
+    "  -divide_by=N        show values divided by N\n"
     "  -focus=RE -ignore=RE -hide=RE -show=RE -show_from=RE -prune_from=RE\n"
     "  -tagfocus=[KEY=]VAL -tagignore=[KEY=]VAL -tagshow=RE -taghide=RE\n"
+    "  -tagroot=KEYS -tagleaf=KEYS  label values as frames at root / leaf\n"
     "  -functions -filefunctions -files -lines -addresses\n"
     "                      node granularity (default -functions)\n"
     "  -noinlines          attribute inlined calls to their caller\n"
@@ -58,6 +60,7 @@ typedef struct flags {
     pf_report_kind kind;
     int out;                    /* 0 text, 1 json, 2 csv */
     int nkind;
+    bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
     int gran_set;
 } flags;
@@ -185,6 +188,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "tagignore") == 0) dst = &fo->tagignore;
     else if (strcmp(name, "tagshow") == 0) dst = &fo->tagshow;
     else if (strcmp(name, "taghide") == 0) dst = &fo->taghide;
+    else if (strcmp(name, "tagroot") == 0) dst = &fo->tagroot;
+    else if (strcmp(name, "tagleaf") == 0) dst = &fo->tagleaf;
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
     if (dst) {
         if (val)
@@ -214,6 +219,17 @@ static bool value_flag(flags *f, const char *name, const char *val)
     if (strcmp(name, "nodefraction") == 0) {
         if (val)
             f->ro.nodefraction = parse_fraction(name, val);
+        return true;
+    }
+    if (strcmp(name, "divide_by") == 0) {
+        if (val) {
+            char *end;
+            errno = 0;
+            f->ro.divide_by = strtod(val, &end);
+            if (errno || *end || end == val)
+                tool_usage_error("invalid value '%s' for -divide_by", val);
+            f->zero_divisor = f->ro.divide_by == 0;
+        }
         return true;
     }
     if (strcmp(name, "edgefraction") == 0) {
@@ -287,10 +303,11 @@ static void warn_unmatched(const pf_filter_opts *o, unsigned matched)
         { "TagFocus", PF_MATCHED_TAGFOCUS },
         { "TagIgnore", PF_MATCHED_TAGIGNORE },
         { "TagShow", PF_MATCHED_TAGSHOW }, { "TagHide", PF_MATCHED_TAGHIDE },
+        { "TagRoot", PF_MATCHED_TAGROOT }, { "TagLeaf", PF_MATCHED_TAGLEAF },
     };
     const char *val[] = { o->focus, o->ignore, o->hide, o->show,
                           o->show_from, o->tagfocus, o->tagignore,
-                          o->tagshow, o->taghide };
+                          o->tagshow, o->taghide, o->tagroot, o->tagleaf };
 
     for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
         if (val[i] && *val[i] && !(matched & tab[i].bit))
@@ -309,11 +326,13 @@ static pf_profile *load_all(int n, char **paths)
         return tool_load_profile(paths[0], NULL, TOOL_EXIT_FAIL, NULL);
 #ifdef PF_MERGE_OPTS_VERSION
     {
+        pf_merge_opts mo = PF_MERGE_OPTS_INIT;
         pf_merger *m = NULL;
         pf_profile *out = NULL;
         int err;
 
-        if ((err = pf_merger_new(&m, NULL)) < 0)
+        mo.scale_units = true;      /* as the reference's fetch does */
+        if ((err = pf_merger_new(&m, &mo)) < 0)
             tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
         for (int i = 0; i < n; i++) {
             pf_profile *p = tool_load_profile(paths[i], NULL, TOOL_EXIT_FAIL,
@@ -361,6 +380,8 @@ int main(int argc, char **argv)
     p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
+    if (f.zero_divisor)         /* pprof: a failure, after reading */
+        tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
     f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;

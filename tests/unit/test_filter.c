@@ -358,6 +358,63 @@ static void test_filter__drop_frames_prune(void **state)
     pf_profile_free(p);
 }
 
+static const char *root_name(const pf_profile *p, size_t i, const char **file)
+{
+    size_t n;
+    const uint32_t *st = pf_sample_locations(p, i, &n);
+    const pf_location *l = pf_profile_location(p, st[n - 1]);
+    const pf_function *fn =
+        pf_profile_function(p, pf_location_lines(p, l)[0].function);
+
+    *file = fn->filename;
+    return fn->name;
+}
+
+/* -tagroot/-tagleaf add a frame per key named after the label values
+ * (the key as file name, "" without a value), before the filters, which
+ * can then match it; a key no sample has leaves its matched bit clear. */
+static void test_filter__tagroot_tagleaf_frames(void **state)
+{
+    pf_profile *p = fixture_small(), *f;
+    pf_filter_opts o = PF_FILTER_OPTS_INIT;
+    const char *file;
+    size_t n0, n;
+    unsigned m;
+    (void)state;
+
+    pf_sample_locations(p, 0, &n0);
+    o.tagroot = "request";
+    o.tagleaf = "request";
+    o.granularity = PF_GRAN_FILEFUNCTIONS;  /* keeps file names */
+    f = filtered(p, &o, &m);
+    assert_true(m & PF_MATCHED_TAGROOT);
+    assert_true(m & PF_MATCHED_TAGLEAF);
+    assert_int_equal(pf_profile_sample_count(f), 4);
+    pf_sample_locations(f, 0, &n);
+    assert_int_equal(n, n0 + 2);
+    assert_string_equal(leaf_name(f, 0), "a");
+    assert_string_equal(root_name(f, 0, &file), "a");
+    assert_string_equal(file, "request");
+    assert_string_equal(root_name(f, 1, &file), "b");
+    assert_string_equal(root_name(f, 2, &file), "");
+    assert_string_equal(file, "request");
+    pf_profile_free(f);
+    /* The filters see the frames. */
+    o.tagleaf = NULL;
+    o.focus = "^b$";
+    f = filtered(p, &o, &m);
+    assert_int_equal(pf_profile_sample_count(f), 1);
+    assert_int_equal(cpu_of(f, 0), 10000000);
+    pf_profile_free(f);
+    o.focus = NULL;
+    o.tagroot = "nosuch";
+    f = filtered(p, &o, &m);
+    assert_false(m & PF_MATCHED_TAGROOT);
+    assert_true(m & PF_MATCHED_TAGLEAF);
+    pf_profile_free(f);
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_filter__bad_regexps_are_errors),
         cmocka_unit_test(test_filter__granularity_and_noinlines),
         cmocka_unit_test(test_filter__drop_frames_prune),
+        cmocka_unit_test(test_filter__tagroot_tagleaf_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -686,6 +686,107 @@ static void test_merge__scale(void **state)
     pf_profile_free(a);
 }
 
+/* Three inputs in seconds, milliseconds, nanoseconds (streamed, so the
+ * merged values are rescaled twice): everything ends up in the finest
+ * unit, spelled as its input spells it; the period too. A sample whose
+ * cpu rounds to 0 in a coarse input is removed whole (ScaleN). */
+static void test_merge__scale_units_to_finest(void **state)
+{
+    pf_profile *s = mk_profile("samples/count,cpu/seconds", "cpu/s");
+    pf_profile *ms = mk_profile("samples/count,cpu/ms", "cpu/milliseconds");
+    pf_profile *ns = mk_profile("samples/count,cpu/nanoseconds",
+                                "cpu/nanoseconds");
+    pf_merge_opts o = PF_MERGE_OPTS_INIT;
+    const pf_profile *in[3];
+    pf_profile *out = NULL;
+    uint32_t l;
+    int64_t vs[] = { 2, 3 }, vs0[] = { 7, 0 }, vms[] = { 1, 5 },
+            vns[] = { 4, 9 };
+
+    (void)state;
+    pf_profile_set_period(s, 1);
+    pf_profile_set_period(ms, 10);
+    pf_profile_set_period(ns, 20);
+    l = mk_loc(s, PF_NONE, 0x10, "f", 1);
+    mk_sample(s, &l, 1, vs, NULL, 0);
+    l = mk_loc(s, PF_NONE, 0x20, "zero", 1);
+    mk_sample(s, &l, 1, vs0, NULL, 0);
+    l = mk_loc(ms, PF_NONE, 0x10, "f", 1);
+    mk_sample(ms, &l, 1, vms, NULL, 0);
+    l = mk_loc(ns, PF_NONE, 0x10, "f", 1);
+    mk_sample(ns, &l, 1, vns, NULL, 0);
+    in[0] = s;
+    in[1] = ms;
+    in[2] = ns;
+    assert_int_equal(pf_profile_merge(&out, in, 3, NULL), PF_EINCOMPAT);
+    o.scale_units = true;
+    assert_int_equal(pf_profile_merge(&out, in, 3, &o), PF_OK);
+    assert_string_equal(pf_profile_sample_types(out)[1].unit, "nanoseconds");
+    assert_string_equal(pf_profile_period_type(out).unit, "nanoseconds");
+    assert_int_equal(pf_profile_period(out), 1000000000);
+    assert_int_equal(pf_profile_sample_count(out), 1);
+    assert_int_equal(pf_sample_values(out, 0)[0], 2 + 1 + 4);
+    assert_int_equal(pf_sample_values(out, 0)[1],
+                     3000000000 + 5000000 + 9);
+    /* What only the removed sample referenced is gone too. */
+    assert_int_equal(pf_profile_function_count(out), 1);
+    pf_profile_free(out);
+    /* Finest first: the others are scaled on their way in, the same. */
+    in[0] = ns;
+    in[2] = s;
+    assert_int_equal(pf_profile_merge(&out, in, 3, &o), PF_OK);
+    assert_string_equal(pf_profile_sample_types(out)[1].unit, "nanoseconds");
+    assert_int_equal(pf_profile_sample_count(out), 1);
+    assert_int_equal(pf_sample_values(out, 0)[1],
+                     3000000000 + 5000000 + 9);
+    assert_int_equal(pf_profile_period(out), 1000000000);
+    pf_profile_free(out);
+    pf_profile_free(s);
+    pf_profile_free(ms);
+    pf_profile_free(ns);
+}
+
+/* Bytes and kilobytes convert; bytes and nanoseconds, or equal units
+ * under different type names, do not. */
+static void test_merge__scale_units_incompatible(void **state)
+{
+    pf_profile *b = mk_profile("space/bytes", "space/bytes");
+    pf_profile *kb = mk_profile("space/kB", "space/kilobytes");
+    pf_profile *t = mk_profile("space/nanoseconds", "space/bytes");
+    pf_profile *n = mk_profile("spaces/kB", "space/bytes");
+    pf_merge_opts o = PF_MERGE_OPTS_INIT;
+    pf_profile *out = NULL;
+    uint32_t l;
+    int64_t v = 3;
+
+    (void)state;
+    o.scale_units = true;
+    l = mk_loc(b, PF_NONE, 0x10, "f", 1);
+    mk_sample(b, &l, 1, &v, NULL, 0);
+    l = mk_loc(kb, PF_NONE, 0x10, "f", 1);
+    mk_sample(kb, &l, 1, &v, NULL, 0);
+    {
+        const pf_profile *in[2] = { kb, b };
+        assert_int_equal(pf_profile_merge(&out, in, 2, &o), PF_OK);
+        assert_string_equal(pf_profile_sample_types(out)[0].unit, "bytes");
+        assert_int_equal(pf_sample_values(out, 0)[0], 3 * 1024 + 3);
+        pf_profile_free(out);
+    }
+    {
+        const pf_profile *in[2] = { b, t };
+        assert_int_equal(pf_profile_merge(&out, in, 2, &o), PF_EINCOMPAT);
+        assert_non_null(strstr(pf_error_last(), "sample types differ"));
+    }
+    {
+        const pf_profile *in[2] = { b, n };
+        assert_int_equal(pf_profile_merge(&out, in, 2, &o), PF_EINCOMPAT);
+    }
+    pf_profile_free(b);
+    pf_profile_free(kb);
+    pf_profile_free(t);
+    pf_profile_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +807,8 @@ int main(void)
         cmocka_unit_test(test_merge__deterministic_bytes),
         cmocka_unit_test(test_merge__result_roundtrips),
         cmocka_unit_test(test_merge__scale),
+        cmocka_unit_test(test_merge__scale_units_to_finest),
+        cmocka_unit_test(test_merge__scale_units_incompatible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
