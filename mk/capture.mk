@@ -225,3 +225,42 @@ check-capture-tsan: $(CAP_TSAN_BINS) $(CAP_TSAN_SHARED) \
 
 .PHONY: check-capture-tsan
 endif
+
+# Fuzzing the HTTP endpoint's request handling
+# (tests/fuzz/capture/fuzz_http_request.c): a replay binary that `make
+# check` runs over testdata/fuzz/http_request/ (tests/run.sh, suite
+# fuzz), and `make fuzz-capture`, a libFuzzer build by clang 19. The
+# capture library interposes malloc and pthread_create, so the fuzzer's
+# sanitizer runtime is linked shared (as for the clang stress build) and
+# the library is built by a sub-make with coverage instrumentation.
+# (libFuzzer brings libstdc++ ahead of that runtime in the library list:
+# run with ASAN_OPTIONS=verify_asan_link_order=0.)
+CAP_FUZZ_REPLAY := $(O)/tests/fuzz/fuzz_http_request
+EXTRA_TESTS += $(CAP_FUZZ_REPLAY)
+
+$(CAP_FUZZ_REPLAY): tests/fuzz/capture/fuzz_http_request.c \
+                    $(O)/tests/fuzz/fuzz_driver.o $(CAP_STATIC) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CAP_TEST_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+	    $(O)/tests/fuzz/fuzz_driver.o $(CAP_STATIC) $(STATIC_LIB) \
+	    $(CAP_LIBS) -lpthread -lm
+
+CAP_FUZZ_O := build-fuzz-capture
+fuzz-capture:
+	$(Q)test -n "$(SAN_CC)" || { echo "fuzz-capture needs clang-19" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory O=$(CAP_FUZZ_O) CC=$(SAN_CC) SAN_CC= \
+	    SANITIZE=1 SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-omit-frame-pointer" $(CAP_FUZZ_O)/lib/libprofile-capture.a \
+	    $(CAP_FUZZ_O)/lib/libprofile.a
+	@mkdir -p $(CAP_FUZZ_O)/fuzz
+	@echo "  FUZZ    $(CAP_FUZZ_O)/fuzz/fuzz_http_request"
+	$(Q)$(SAN_CC) -g -O1 -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer,address,undefined $(SAN_LDFLAGS) \
+	    -Ilibprofile -Ilibprofile/capture \
+	    tests/fuzz/capture/fuzz_http_request.c \
+	    $(CAP_FUZZ_O)/lib/libprofile-capture.a $(CAP_FUZZ_O)/lib/libprofile.a \
+	    $(CAP_LIBS) -lpthread -lm -o $(CAP_FUZZ_O)/fuzz/fuzz_http_request
+	@echo "run e.g.: ASAN_OPTIONS=verify_asan_link_order=0" \
+	    "$(CAP_FUZZ_O)/fuzz/fuzz_http_request -max_total_time=60 CORPUS_DIR"
+.PHONY: fuzz-capture
