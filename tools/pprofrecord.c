@@ -26,8 +26,12 @@ static const char usage_text[] =
     "      --heap-rate=BYTES\n"
     "                      mean bytes between heap samples (default\n"
     "                      524288; 1 = every allocation)\n"
+    "      --allocs=FILE   also write an allocs profile (every sampled\n"
+    "                      allocation since start, freed or not)\n"
     "      --mutex=FILE    also write a mutex contention profile\n"
     "      --block=FILE    also write a block (wait time) profile\n"
+    "      --threadcreate=FILE\n"
+    "                      also write the stacks that created threads\n"
     "      --http=ADDR     serve /debug/pprof/ on ADDR while CMD runs\n"
     "                      (127.0.0.1:6060, :0 = any free port; see\n"
     "                      PPROF_HTTP_PORTFILE). Without -o there is no\n"
@@ -93,15 +97,17 @@ int main(int argc, char **argv)
         { "rate", required_argument, NULL, 'r' },
         { "heap", required_argument, NULL, 'H' },
         { "heap-rate", required_argument, NULL, 'R' },
+        { "allocs", required_argument, NULL, 'A' },
         { "mutex", required_argument, NULL, 'm' },
         { "block", required_argument, NULL, 'b' },
+        { "threadcreate", required_argument, NULL, 'T' },
         { "http", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     const char *cpu = "cpu.pb.gz", *heap = NULL, *mutex = NULL, *block = NULL;
-    const char *http = NULL;
+    const char *http = NULL, *allocs = NULL, *tcreate = NULL;
     bool cpu_given = false;
     long rate = 0, heap_rate = -1;
     char libbuf[PATH_MAX + 64], num[32], *preload;
@@ -118,8 +124,10 @@ int main(int argc, char **argv)
         case 'R':
             heap_rate = parse_long("--heap-rate", optarg, 0, LONG_MAX);
             break;
+        case 'A': allocs = optarg; break;
         case 'm': mutex = optarg; break;
         case 'b': block = optarg; break;
+        case 'T': tcreate = optarg; break;
         case 'w':
             if (!*optarg)
                 tool_usage_error("--http wants an address");
@@ -161,6 +169,8 @@ int main(int argc, char **argv)
     unsetenv("PPROF_HTTP");
     if ((cpu && setenv("PPROF_CPU", cpu, 1) != 0) ||
         (heap && setenv("PPROF_HEAP", heap, 1) != 0) ||
+        (allocs && setenv("PPROF_ALLOCS", allocs, 1) != 0) ||
+        (tcreate && setenv("PPROF_THREADCREATE", tcreate, 1) != 0) ||
         (mutex && setenv("PPROF_MUTEX", mutex, 1) != 0) ||
         (block && setenv("PPROF_BLOCK", block, 1) != 0) ||
         (http && setenv("PPROF_HTTP", http, 1) != 0) ||
@@ -172,7 +182,7 @@ int main(int argc, char **argv)
     }
     /* Heap sampling costs a little on every allocation: off unless a
      * heap profile is wanted. */
-    if (heap_rate < 0 && !heap && !http)
+    if (heap_rate < 0 && !heap && !allocs && !http)
         heap_rate = 0;
     if (heap_rate >= 0) {
         snprintf(num, sizeof(num), "%ld", heap_rate);
