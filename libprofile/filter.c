@@ -90,17 +90,6 @@ static int re_unsupported(const char *what, const char *pat, const char *why)
                          why);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parse \xHH or \x{H..} at S (after the 'x'); returns bytes consumed or
  * -1. Only ASCII results are accepted (matching is byte-wise). */
 static int parse_hex(const char *s, int *out)
@@ -109,15 +98,15 @@ static int parse_hex(const char *s, int *out)
 
     if (s[0] == '{') {
         n = 1;
-        while (hexval((unsigned char)s[n]) >= 0 && n < 8)
-            v = v * 16 + hexval((unsigned char)s[n++]);
+        while (pf__hexval(s[n]) >= 0 && n < 8)
+            v = v * 16 + pf__hexval(s[n++]);
         if (s[n] != '}' || n == 1)
             return -1;
         n++;
     } else {
-        if (hexval((unsigned char)s[0]) < 0 || hexval((unsigned char)s[1]) < 0)
+        if (pf__hexval(s[0]) < 0 || pf__hexval(s[1]) < 0)
             return -1;
-        v = hexval((unsigned char)s[0]) * 16 + hexval((unsigned char)s[1]);
+        v = pf__hexval(s[0]) * 16 + pf__hexval(s[1]);
         n = 2;
     }
     if (v <= 0 || v > 0x7f)

@@ -37,6 +37,15 @@ int pf__error_oom(void);
             return pf__error_oom();                                        \
     } while (0)
 
+/* Value of hex digit C (a byte value) or -1, by table (the legacy
+ * readers' hot loops parse addresses with it); the table, in
+ * legacy_build.c, holds value + 1 so that unlisted bytes are 0. */
+extern const signed char pf__lhex_tab[256];
+static inline int pf__hexval(int c)
+{
+    return pf__lhex_tab[(unsigned char)c] - 1;
+}
+
 static inline bool pf__mul_ok(size_t a, size_t b, size_t *out)
 {
     return !__builtin_mul_overflow(a, b, out);

@@ -52,12 +52,10 @@ static inline bool pf__lspace(char c)
            c == '\f';
 }
 static inline bool pf__ldigit(char c) { return c >= '0' && c <= '9'; }
-/* Hex digit value or -1, by table (the hot loops parse addresses); the
- * table holds value + 1 so that unlisted bytes are 0. */
-extern const signed char pf__lhex_tab[256];
+/* Hex digit value or -1 (pf__hexval, internal.h). */
 static inline int pf__lhexval(char c)
 {
-    return pf__lhex_tab[(unsigned char)c] - 1;
+    return pf__hexval((unsigned char)c);
 }
 
 /* Trim ASCII white space on both ends of S[0..*N). */

@@ -620,29 +620,11 @@ static int64_t period_in(int64_t v, const char *from, const char *to)
 static int rescale_dst(pf_merger *m, const double *ratios)
 {
     pf_profile *d = m->dst;
-    size_t nv = d->nsample_types, i, j, w = 0;
+    size_t before = d->nsamples, i, w;
 
-    for (i = 0; i < d->nsamples; i++) {
-        int64_t *v = d->values + i * nv;
-        bool keep = false;
-
-        for (j = 0; j < nv; j++) {
-            if (ratios[j] != 1.0) {
-                v[j] = pf__scale_value(v[j], ratios[j]);
-                keep = keep || v[j] != 0;
-            }
-        }
-        if (!keep)
-            continue;
-        if (w != i) {
-            d->samples[w] = d->samples[i];
-            memmove(d->values + w * nv, v, nv * sizeof(*v));
-        }
-        w++;
-    }
-    if (w == d->nsamples)
+    PF_TRY(pf_profile_scale(d, ratios, d->nsample_types));
+    if ((w = d->nsamples) == before)
         return PF_OK;
-    d->nsamples = w;
     m->gc = true;
     pf__idxset_release(&m->sample_set);
     pf__idxset_init(&m->sample_set);

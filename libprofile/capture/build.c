@@ -218,7 +218,7 @@ void pf__cap_builder_release(pf_cap_builder *b)
     pf__u64map_release(&b->locs);
 }
 
-static uint32_t find_map(const pf_cap_builder *b, uint64_t a)
+uint32_t pf__cap_builder_find_map(const pf_cap_builder *b, uint64_t a)
 {
     size_t lo = 0, hi = b->nmaps;
 
@@ -244,8 +244,9 @@ static int location(pf_cap_builder *b, uint64_t addr, uint32_t *out)
         *out = idx;
         return PF_OK;
     }
-    if ((err = pf_profile_add_location(&idx, b->p, find_map(b, addr), addr,
-                                       NULL, 0, false)) < 0)
+    if ((err = pf_profile_add_location(&idx, b->p,
+                                       pf__cap_builder_find_map(b, addr),
+                                       addr, NULL, 0, false)) < 0)
         return err;
     if (pf__u64map_put(&b->locs, addr, idx) < 0)
         return pf__error_oom();

@@ -121,6 +121,8 @@ typedef struct pf_cap_builder {
  * of /proc/self/maps with GNU build ids). */
 int pf__cap_builder_init(pf_cap_builder *b);
 void pf__cap_builder_release(pf_cap_builder *b);
+/* Index in B's profile of the mapping holding address A, or PF_NONE. */
+uint32_t pf__cap_builder_find_map(const pf_cap_builder *b, uint64_t a);
 /* Append a sample for stack PCS (leaf first, raw: a leaf PC when
  * LEAF_EXACT, otherwise all return addresses, stored as ret-1). */
 int pf__cap_builder_sample(pf_cap_builder *b, const uintptr_t *pcs, int n,

@@ -153,17 +153,6 @@ typedef struct reqctx {
     int stop_fd;
 } reqctx;
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode S[0..N) into OUT (N + 1 bytes); PLUS: '+' is a space
  * (query strings). Returns the length, or -1 on a bad escape. */
 static long unescape(char *out, const char *s, size_t n, bool plus)
@@ -175,8 +164,8 @@ static long unescape(char *out, const char *s, size_t n, bool plus)
             int hi, lo;
             if (i + 2 >= n)
                 return -1;
-            hi = hexval((unsigned char)s[i + 1]);
-            lo = hexval((unsigned char)s[i + 2]);
+            hi = pf__hexval(s[i + 1]);
+            lo = pf__hexval(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             out[k++] = (char)(hi * 16 + lo);
@@ -487,22 +476,6 @@ static int serve_cmdline(pf_capture_http_response *r)
 /* ------------------------------------------------------------------ */
 /* /debug/pprof/symbol */
 
-static uint32_t find_mapping(const pf_cap_builder *b, uint64_t a)
-{
-    size_t lo = 0, hi = b->nmaps;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a < b->maps[mid].start)
-            hi = mid;
-        else if (a >= b->maps[mid].limit)
-            lo = mid + 1;
-        else
-            return b->maps[mid].idx;
-    }
-    return PF_NONE;
-}
-
 /* Go's strconv.ParseUint(S[0..N), 0, 64): 0x/0o/0b prefixes, a leading
  * 0 is octal, '_' separators only after a prefix. 0 when invalid. */
 static uint64_t parse_addr(const char *s, size_t n)
@@ -529,8 +502,8 @@ static uint64_t parse_addr(const char *s, size_t n)
     for (; i < n; i++) {
         if (s[i] == '_' && prefixed)
             continue;
-        if (hexval((unsigned char)s[i]) < 0 ||
-            hexval((unsigned char)s[i]) >= base)
+        if (pf__hexval(s[i]) < 0 ||
+            pf__hexval(s[i]) >= base)
             return 0;
         buf[k++] = s[i];
     }
@@ -583,11 +556,12 @@ static int serve_symbol(pf_capture_http_response *r, const reqctx *c)
         err = pf__error_oom();
         goto done;
     }
-    for (size_t i = 0; i < na; i++)
-        if ((err = pf_profile_add_location(&locs[i], b.p,
-                                           find_mapping(&b, addrs[i]),
-                                           addrs[i], NULL, 0, false)) < 0)
+    for (size_t i = 0; i < na; i++) {
+        uint32_t map = pf__cap_builder_find_map(&b, addrs[i]);
+        if ((err = pf_profile_add_location(&locs[i], b.p, map, addrs[i],
+                                           NULL, 0, false)) < 0)
             goto done;
+    }
     /* Linkage names, as Go answers with the full symbol: pprof demangles
      * them as its -symbolize flag says. */
     so.debug_dir = "";
