@@ -94,10 +94,10 @@ static inline int64_t add_wrap(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
-int64_t pf__scale_value(int64_t v, double r)
+/* Go's int64(x) as the reference gets it on amd64, made defined:
+ * truncation, saturating, NaN = 0. */
+static int64_t to_i64(double x)
 {
-    double x = round((double)v * r);
-
     if (isnan(x))
         return 0;
     if (x >= 9223372036854775808.0)
@@ -105,6 +105,11 @@ int64_t pf__scale_value(int64_t v, double r)
     if (x < -9223372036854775808.0)
         return INT64_MIN;
     return (int64_t)x;
+}
+
+int64_t pf__scale_value(int64_t v, double r)
+{
+    return to_i64(round((double)v * r));
 }
 
 static inline uint64_t hash_ptr(uint64_t h, const void *ptr)
@@ -597,18 +602,10 @@ static int reduce_columns(pf_merger *m, const pf_profile *p)
 static int64_t period_in(int64_t v, const char *from, const char *to)
 {
     const char *u;
-    double x;
 
     if (strcmp(from, to) == 0)
         return v;
-    x = pf_unit_scale(v, from, to, &u);
-    if (isnan(x))
-        return 0;
-    if (x >= 9223372036854775808.0)
-        return INT64_MAX;
-    if (x < -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)x;
+    return to_i64(pf_unit_scale(v, from, to, &u));
 }
 
 /* Rescale the merger columns with RATIOS[j] != 1 of every merged
