@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C++ heap profile through LD_PRELOAD at heap rate 1: every form of
 # operator new (plain, array, aligned, nothrow) is charged, byte for
-# byte, to the function that called new. libstdc++'s operator new has
+# byte, to the function that called new, and failures still throw
+# std::bad_alloc (or give NULL for nothrow). libstdc++'s operator new has
 # no frame pointer; without the library's own operator new the frame
 # walk from malloc would skip that function and charge its caller.
 . "$TESTLIB"
@@ -34,6 +35,14 @@ check inuse_space make_nothrow 10000
 check inuse_space churn 0
 check alloc_space churn 512000
 [ "$(flat inuse_objects make_arrays)" = 4000 ] || die "make_arrays objects"
+# a failing operator new keeps C++'s semantics through the interposer:
+# std::bad_alloc thrown through its frame, NULL from nothrow (not under
+# ASan, whose operator new aborts on such sizes by design)
+if [ -z "${SANITIZE:-}" ]; then
+    run "$BIN/pprofrecord" --no-cpu --heap=huge.pb.gz --heap-rate=1 -- "$B" huge
+    expect_rc 0
+    grep -qx 'huge failures seen: 4 of 4' "$WORK/out" || die "huge: $(cat "$WORK/out" "$WORK/err")"
+fi
 # the allocating function is the leaf: operator new and malloc are not
 # in the stacks, nor is any frame of the library
 pprof -sample_index=alloc_space -traces "$B" heap.pb.gz > traces.txt

@@ -7,10 +7,15 @@
  * interposed operator new, the frame walk from malloc would skip the
  * function calling new.
  *
- *   preload_cxx
+ * With "huge", it also checks that a failing operator new keeps C++'s
+ * semantics through the interposer: std::bad_alloc thrown (through
+ * the interposer's frame), NULL from the nothrow forms.
+ *
+ *   preload_cxx [huge]
  */
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <new>
 
 struct Obj {
@@ -61,8 +66,38 @@ __attribute__((noinline)) void churn()                /* 1000 x 512, freed */
     }
 }
 
-int main()
+/* Sizes no allocator can serve. */
+__attribute__((noinline)) int huge_fails()
 {
+    volatile std::size_t n = std::size_t(1) << 62;
+    int ok = 0;
+
+    try {
+        char *p = new char[n];
+        delete[] p;
+    } catch (const std::bad_alloc &) {
+        ok++;
+    }
+    try {
+        Obj *p = new Obj[n / sizeof(Obj)];
+        delete[] p;
+    } catch (const std::bad_alloc &) {
+        ok++;
+    }
+    if (new (std::nothrow) char[n] == nullptr)
+        ok++;
+    if (new (std::nothrow) Aligned[n / sizeof(Aligned)] == nullptr)
+        ok++;
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && std::strcmp(argv[1], "huge") == 0) {
+        int ok = huge_fails();
+        std::printf("huge failures seen: %d of 4\n", ok);
+        return ok == 4 ? 0 : 4;
+    }
     make_arrays();
     make_objects();
     make_aligned();
