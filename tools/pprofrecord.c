@@ -146,6 +146,14 @@ int main(int argc, char **argv)
         tool_usage_error("no command to run");
     if (cpu && !*cpu)
         tool_usage_error("-o wants a file name");
+    {
+        static const char *const names[] = { "--heap", "--allocs", "--mutex",
+                                              "--block", "--threadcreate" };
+        const char *files[] = { heap, allocs, mutex, block, tcreate };
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+            if (files[i] && !*files[i])
+                tool_usage_error("%s wants a file name", names[i]);
+    }
     if (http && !cpu_given)
         cpu = NULL;
     lib = find_lib(libbuf, sizeof(libbuf));

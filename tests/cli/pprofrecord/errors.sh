@@ -16,6 +16,12 @@ head -1 "$WORK/err" | grep -qx "pprofrecord: --rate wants an integer in 1\.\.100
     die "rate message: $(cat "$WORK/err")"
 run "$R" --bogus -- true
 expect_rc 2
+for opt in heap allocs mutex block threadcreate; do
+    run "$R" --$opt= -- true
+    expect_rc 2
+    head -1 "$WORK/err" | grep -qx "pprofrecord: --$opt wants a file name" ||
+        die "--$opt= message: $(cat "$WORK/err")"
+done
 run "$R" --help
 expect_rc 0
 grep -q '^Usage: pprofrecord' "$WORK/out" || die "no usage text"
