@@ -1208,9 +1208,10 @@ static int write_folded(report *r, pf_writer w)
         }
         f[k].v += v;
     }
+    /* a stack's total is divided as -top divides a node's */
     for (size_t i = 0; i < nf; i++)
         if ((err = pf__writef(w, "%s %lld\n", f[i].stack,
-                              (long long)f[i].v)) < 0)
+                              (long long)divided(r, f[i].v))) < 0)
             goto done;
     err = PF_OK;
 done:
@@ -1325,11 +1326,12 @@ int pf_report_top(pf_top **out, const pf_profile *p, const pf_report_opts *opts)
         err = pf__error_oom();
         goto done;
     }
-    t->total = r.total;
+    /* values as -top shows them: divided by -divide_by */
+    t->total = divided(&r, r.total);
     t->dropped_nodes = r.dropped_nodes;
-    t->dropped_cutoff = abs64((int64_t)((double)r.total *
+    t->dropped_cutoff = divided(&r, abs64((int64_t)((double)r.total *
                                         (opts->nodefraction >= 0
-                                             ? opts->nodefraction : 0.005)));
+                                             ? opts->nodefraction : 0.005))));
     t->nodes_before_count = r.orig_count;
     for (size_t i = 0; i < r.norder; i++) {
         const rnode *n = &r.g.nodes[r.order[i]];
@@ -1340,8 +1342,8 @@ int pf_report_top(pf_top **out, const pf_profile *p, const pf_report_opts *opts)
         }
         t->nrows++;
         row->inline_label = inline_label(n);
-        row->flat = node_flat(n);
-        row->cum = node_cum(n);
+        row->flat = divided(&r, node_flat(n));
+        row->cum = divided(&r, node_cum(n));
         t->shown_flat += row->flat;
     }
     for (size_t i = 0; i < hdr.n; i++) {

@@ -17,6 +17,21 @@ same_as_pprof -traces -divide_by=7 go_cpu_labels.pb.gz
 same_as_pprof -tree -divide_by=2.5 go_cpu.pb.gz
 same_as_pprof -peek=cpu -divide_by=1e6 go_cpu.pb.gz
 same_as_pprof -top -unit=ms -divide_by=3 go_cpu.pb.gz
+# our own formats (-csv, -json, -folded) show the values -top shows:
+# each undivided value v becomes int64(v * (1/N)), percentages stay
+for fmt in csv folded; do
+    "$BIN/pproftop" -$fmt go_cpu.pb.gz > "$WORK/raw.$fmt" || die "-$fmt"
+    "$BIN/pproftop" -$fmt -divide_by=7 go_cpu.pb.gz > "$WORK/div.$fmt" ||
+        die "-$fmt -divide_by"
+done
+awk -F, 'NR > 1 { printf "%d,%s,%s,%d,%s,%s,%s\n", int($1 * (1 / 7)), $2, $3,
+                  int($4 * (1 / 7)), $5, $6, $7; next } { print }' \
+    "$WORK/raw.csv" > "$WORK/want.csv"
+diff -u "$WORK/want.csv" "$WORK/div.csv" || die "-csv -divide_by=7"
+awk '{ v = $NF; $NF = int(v * (1 / 7)); print }' "$WORK/raw.folded" > "$WORK/want.folded"
+diff -u "$WORK/want.folded" "$WORK/div.folded" || die "-folded -divide_by=7"
+"$BIN/pproftop" -json -divide_by=7 go_cpu.pb.gz | grep -q '"total": 285714285,' ||
+    die "-json -divide_by=7 total: $("$BIN/pproftop" -json -divide_by=7 go_cpu.pb.gz | grep total)"
 run "$BIN/pproftop" -top -divide_by=0 go_cpu.pb.gz
 expect_rc 1
 expect_err_line '^pproftop: zero divisor specified$'
