@@ -333,13 +333,12 @@ static int load_mhd(void)
     if (!h)
         h = dlopen("libmicrohttpd.so", RTLD_NOW | RTLD_LOCAL);
     if (!h)
-        return pf__error_set(PF_EIO, "http endpoint: cannot load %s: %s",
-                             MHD_SONAME, dlerror());
+        return pf__error_set(PF_EIO, "cannot load %s: %s", MHD_SONAME,
+                             dlerror());
 #define MHD_RESOLVE(f)                                                  \
     if (!(*(void **)&mhd.f = dlsym(h, #f))) {                           \
         dlclose(h);                                                     \
-        return pf__error_set(PF_EIO, "http endpoint: %s has no %s",     \
-                             MHD_SONAME, #f);                           \
+        return pf__error_set(PF_EIO, "%s has no %s", MHD_SONAME, #f);   \
     }
     MHD_FUNCTIONS(MHD_RESOLVE)
 #undef MHD_RESOLVE
