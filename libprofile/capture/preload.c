@@ -99,7 +99,10 @@ static char *out_path(const char *path)
     return p;
 }
 
-static int write_atomic(const char *path, const pf_profile *prof)
+/* Write PATH through PATH.tmp.PID and a rename: a failure leaves no
+ * partial file. Either PROF (encoded) or the string TEXT. */
+static int write_atomic(const char *path, const pf_profile *prof,
+                        const char *text)
 {
     char tmp[4200];
     pf_writer w;
@@ -108,7 +111,10 @@ static int write_atomic(const char *path, const pf_profile *prof)
     snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     if ((err = pf_capture_writer_open(&w, tmp)) < 0)
         return err;
-    err = pf_profile_encode(prof, w, NULL);
+    if (prof)
+        err = pf_profile_encode(prof, w, NULL);
+    else if (w.write(w.ctx, text, strlen(text)) < 0)
+        err = pf__error_set(PF_EIO, "cannot write '%s'", tmp);
     if (pf_capture_writer_close(&w) < 0 && err == PF_OK)
         err = PF_EIO;
     if (err == PF_OK && rename(tmp, path) != 0)
@@ -141,9 +147,8 @@ static void start_http(void)
 {
     const char *addr = getenv("PPROF_HTTP");
     const char *pf = getenv("PPROF_HTTP_PORTFILE");
-    char *path = NULL, tmp[4200], num[32];
-    pf_writer w;
-    int port, err;
+    char *path = NULL, num[32];
+    int port;
 
     if (!addr || !*addr)
         return;
@@ -161,20 +166,9 @@ static void start_http(void)
     }
     if (!(path = out_path(pf)))
         return;
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     snprintf(num, sizeof(num), "%d\n", port);
-    err = pf_capture_writer_open(&w, tmp);
-    if (err == PF_OK) {
-        err = w.write(w.ctx, num, strlen(num)) < 0 ? PF_EIO : PF_OK;
-        if (pf_capture_writer_close(&w) < 0)
-            err = PF_EIO;
-        if (err == PF_OK && rename(tmp, path) != 0)
-            err = PF_EIO;
-        if (err < 0)
-            unlink(tmp);
-    }
-    if (err < 0)
-        say("cannot write the http port to '%s'%s", path, "");
+    if (write_atomic(path, NULL, num) < 0)
+        say("cannot write the http port: %s%s", pf_error_last(), "");
     free(path);
 }
 
@@ -261,7 +255,7 @@ __attribute__((destructor)) static void pf_capture_fini(void)
                                            &p);
         }
         if (err == PF_OK)
-            err = write_atomic(g_path[i], p);
+            err = write_atomic(g_path[i], p, NULL);
         if (err < 0)
             say("cannot write the %s profile: %s", g_profname[i],
                 pf_error_last());
