@@ -593,7 +593,13 @@ typedef enum pf_report_kind {
     PF_REPORT_TRACES,         /* pprof -traces */
     PF_REPORT_TREE,           /* pprof -tree */
     PF_REPORT_PEEK,           /* pprof -peek=RE (symbol = RE) */
-    PF_REPORT_FOLDED          /* "root;...;leaf VALUE" per distinct stack */
+    PF_REPORT_FOLDED,         /* "root;...;leaf VALUE" per distinct stack */
+    PF_REPORT_DOT,            /* pprof -dot: the call graph in Graphviz DOT */
+    PF_REPORT_FLAMEGRAPH,     /* interactive flame graph, one self-contained
+                               * HTML page (a diff_base profile from
+                               * pf_profile_diff is drawn as a diff) */
+    PF_REPORT_LIST            /* pprof -list=RE (symbol = RE): annotated
+                               * source listing */
 } pf_report_kind;
 
 typedef struct pf_report_opts {
@@ -619,11 +625,28 @@ typedef struct pf_report_opts {
      * output unit); 0 or 1 = no division, < 0 is ignored as pprof
      * ignores it. The top data (pf_report_top) stays undivided. */
     double divide_by;
+    /* -list: source files are looked for as pprof does (-source_path:
+     * directories separated by ':', -trim_path: prefixes to strip,
+     * NULL = none). The library never opens files: it asks READ_SOURCE
+     * for each candidate path, which returns 0 with *DATA (malloc'ed,
+     * freed by the library) and *LEN, or < 0 if there is no such file.
+     * NULL READ_SOURCE = no sources (lines print without text). */
+    const char *source_path;
+    const char *trim_path;
+    int (*read_source)(void *ctx, const char *path, char **data,
+                       size_t *len);
+    void *read_source_ctx;
+    /* HTML reports (flame graph): the page title (NULL = made from the
+     * profile) and an HTML fragment put at the top of <body>, e.g. the
+     * web UI's navigation (NULL = none). */
+    const char *html_title;
+    const char *html_header;
 } pf_report_opts;
-#define PF_REPORT_OPTS_VERSION 1
+#define PF_REPORT_OPTS_VERSION 2
 #define PF_REPORT_OPTS_INIT { PF_REPORT_OPTS_VERSION, NULL, false,          \
                               PF_FILTER_OPTS_INIT, -1, -1.0, -1.0, false,   \
-                              NULL, NULL, false, false, NULL, 0.0 }
+                              NULL, NULL, false, false, NULL, 0.0,          \
+                              NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* Write report KIND of P to W in pprof's own text layout. P is not
  * modified. PF_ENOTFOUND for an unknown sample index or (peek) a
