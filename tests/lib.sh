@@ -34,9 +34,34 @@ expect_no_file() {
     [ -z "$stray" ] || die "temporary file left: $stray"
 }
 
-need_go() {
-    command -v go >/dev/null 2>&1 || { echo "go not installed"; exit 77; }
+# need PROGRAM...: fail, naming the Debian package to install, when a
+# program a test runs is missing. tests/install-deps.sh installs every
+# one of them (tests/check-programs.sh checks that it does), so a
+# missing program is a broken machine, never a reason to skip.
+need() {
+    local p pkg
+    for p in "$@"; do
+        command -v "$p" >/dev/null 2>&1 && continue
+        case $p in
+        go) pkg=golang-go ;;
+        dot) pkg=graphviz ;;
+        perf) pkg=linux-perf ;;
+        eu-*) pkg=elfutils ;;
+        addr2line|readelf|nm|objdump) pkg=binutils ;;
+        llvm-symbolizer-19|llvm-*-19) pkg=llvm-19 ;;
+        llvm-*) pkg=llvm ;;
+        clang-19) pkg=clang-19 ;;
+        node|npm) pkg=nodejs ;;
+        man) pkg=man-db ;;
+        *) pkg=$p ;;
+        esac
+        echo "FAIL: '$p' not found: install the Debian package $pkg" \
+             "(tests/install-deps.sh does)" >&2
+        exit 1
+    done
 }
+
+need_go() { need go; }
 
 # pprof ARGS...: the reference, with its diagnostics dropped.
 pprof() { TZ=UTC go tool pprof "$@" 2>/dev/null; }

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
 need_workload http_server
-command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
+need curl
 # go tool pprof saves fetched profiles under $PPROF_TMPDIR (or $HOME/pprof)
 export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
 B="$CAPBIN/http_server"

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
 need_workload preload_http
-command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
+need curl
 export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
 # sanitizer builds: the preloaded library comes before libasan
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0

@@ -26,15 +26,18 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TB="$ROOT/$O-tsan/tests/capture"
 skip() { echo "$*"; exit 77; }
 [ -n "${SANITIZE:-}" ] && skip "TSan run is part of the plain build only"
-command -v clang-19 >/dev/null 2>&1 || skip "clang 19 not installed"
+need clang-19
 for f in "$ROOT/$O-tsan/lib/libprofile-capture.so" "$TB/preload_work" \
          "$TB/preload_churn"; do
     [ -e "$f" ] || skip "$f not built (make tests)"
 done
 need_go
-command -v curl >/dev/null 2>&1 || skip "curl not installed"
+need curl
 export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
-export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1:suppressions=$ROOT/tests/capture/tsan.supp"
+# The suppressions match file names, so a report must be symbolized:
+# name clang 19's own symbolizer rather than hope one is on PATH.
+need llvm-symbolizer-19
+export TSAN_OPTIONS="external_symbolizer_path=$(command -v llvm-symbolizer-19):halt_on_error=1:exitcode=66:second_deadlock_stack=1:suppressions=$ROOT/tests/capture/tsan.supp"
 PRE='$ORIGIN/../../lib/libprofile-capture.so'
 cd "$WORK"
 

@@ -7,8 +7,7 @@
 # for the one name they do not qualify).
 . "$TESTLIB"
 . "$TESTDATA/elf/build.sh"
-command -v eu-addr2line >/dev/null && command -v addr2line >/dev/null ||
-    { echo "eu-addr2line/addr2line not installed"; exit 77; }
+need eu-addr2line addr2line
 sym_build
 sym_build_cxx || { echo "no C++ compiler"; exit 77; }
 "$WORK/symtest_pie" "$WORK/libsymcxx.so" >"$WORK/p.txt" || die "test program failed"
@@ -61,12 +60,11 @@ case $full in
 *"pfx::(anonymous namespace)::helper(void (*)(int), int)@"*) ;;
 *) die "full name of helper: '$full'" ;;
 esac
-if command -v llvm-symbolizer >/dev/null; then
-    [ "$full" = "$(llvm_chain "$path" "0x$ea")" ] ||
-        die "full: ours '$full', llvm-symbolizer '$(llvm_chain "$path" "0x$ea")'"
-    [ "$none" = "$(llvm_chain "$path" "0x$ea" --no-demangle)" ] ||
-        die "none: ours '$none', llvm-symbolizer '$(llvm_chain "$path" "0x$ea" --no-demangle)'"
-fi
+need llvm-symbolizer
+[ "$full" = "$(llvm_chain "$path" "0x$ea")" ] ||
+    die "full: ours '$full', llvm-symbolizer '$(llvm_chain "$path" "0x$ea")'"
+[ "$none" = "$(llvm_chain "$path" "0x$ea" --no-demangle)" ] ||
+    die "none: ours '$none', llvm-symbolizer '$(llvm_chain "$path" "0x$ea" --no-demangle)'"
 for tool in gnu_chain eu_chain; do
     [ "$(strip_outer "$full")" = "$($tool "$path" "0x$ea" -C)" ] ||
         die "full vs $tool -C: '$(strip_outer "$full")' vs '$($tool "$path" "0x$ea" -C)'"

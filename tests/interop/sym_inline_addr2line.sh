@@ -6,8 +6,7 @@
 # the dynamic loader reported.
 . "$TESTLIB"
 . "$TESTDATA/elf/build.sh"
-command -v eu-addr2line >/dev/null && command -v addr2line >/dev/null ||
-    { echo "eu-addr2line/addr2line not installed"; exit 77; }
+need eu-addr2line addr2line
 sym_build
 
 T=$SYM_SRC/symtest.c L=$SYM_SRC/symlib.c

@@ -34,8 +34,8 @@ grep -q '{"name": "main.cpuHeavy", "flat": {"base": 1270000000, "new": 0, "delta
 grep -q '"name": "main.serveA", "flat": {"base": 0, "new": 830000000, "delta": 830000000, "delta_pct": null}' out ||
     die "new function without null percentage"
 grep -q '"regressed": false' out || die "regressed flag"
-if command -v python3 >/dev/null 2>&1; then
-    python3 - out <<'PY' || die "JSON check failed"
+need python3
+python3 - out <<'PY' || die "JSON check failed"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert set(d) == {"base", "new", "mode", "normalize", "sample_type", "by",
@@ -49,7 +49,6 @@ for r in rows:
     for s in ("flat", "cum"):
         assert r[s]["delta"] == r[s]["new"] - r[s]["base"]
 PY
-fi
 # --common-types: block (2 types) vs a one-type contention profile.
 printf '\x0a\x04\x08\x01\x10\x02\x12\x02\x10\x05\x5a\x04\x08\x01\x10\x02\x32\x00\x32\x0bcontentions\x32\x05count' >one.pb
 run "$BIN/pprofdiff" "$CORPUS/go_block.pb.gz" one.pb

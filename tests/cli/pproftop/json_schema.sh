@@ -2,7 +2,7 @@
 # the rows of the text report in the same order, and two runs give the
 # same bytes. --csv has the same rows.
 . "$TESTLIB"
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
+need python3
 f="$CORPUS/go_goroutine.pb.gz"
 run "$BIN/pproftop" --json "$f"
 expect_rc 0
