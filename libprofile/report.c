@@ -1222,6 +1222,33 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* For reports in other files                                          */
+
+int pf__report_base_init(pf_report_base *b, const pf_profile *src,
+                         const pf_report_opts *o, pf_report_kind kind)
+{
+    report r;
+
+    memset(b, 0, sizeof(*b));
+    PF_TRY(report_prepare(&r, src, o, kind));
+    b->p = r.p;
+    r.p = NULL;
+    b->idx = r.vs.idx;
+    b->mean = r.vs.mean;
+    b->sample_unit = r.sample_unit;
+    b->ratio = r.ratio;
+    b->total = r.total;
+    report_release(&r);
+    return PF_OK;
+}
+
+void pf__report_base_release(pf_report_base *b)
+{
+    pf_profile_free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* ------------------------------------------------------------------ */
 /* Public entry points                                                 */
 
 static const pf_report_opts default_opts = PF_REPORT_OPTS_INIT;
@@ -1236,6 +1263,8 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
 
     if (!opts)
         opts = &default_opts;
+    if (kind == PF_REPORT_LIST)
+        return pf__report_list_write(p, w, opts);
     if (kind == PF_REPORT_PEEK) {
         if (!set(opts->symbol))
             return pf__error_set(PF_EINVAL, "peek: no regexp given");

@@ -66,4 +66,25 @@ int pf__sbuf_printf(pf_sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pf__sbuf_release(pf_sbuf *b);
 
+/* What every report starts from (report.c's report_prepare), for
+ * reports kept in their own files: P is a private, filtered and
+ * aggregated copy (owned), IDX the sample value, MEAN divides by
+ * value 0, SAMPLE_UNIT points into P, RATIO is 1 / -divide_by, TOTAL
+ * pprof's report total. */
+typedef struct pf_report_base {
+    pf_profile *p;
+    size_t idx;
+    bool mean;
+    const char *sample_unit;
+    double ratio;
+    int64_t total;
+} pf_report_base;
+int pf__report_base_init(pf_report_base *b, const pf_profile *src,
+                         const pf_report_opts *o, pf_report_kind kind);
+void pf__report_base_release(pf_report_base *b);
+
+/* PF_REPORT_LIST (report_list.c). */
+int pf__report_list_write(const pf_profile *p, pf_writer w,
+                          const pf_report_opts *o);
+
 #endif

@@ -8,9 +8,13 @@
  * `go tool pprof -top` work unchanged.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "pproftop_http.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -24,6 +28,7 @@ static const char usage_text[] =
     "  -traces             every sample's stack, as -traces\n"
     "  -tree               callers/callees of every node, as -tree\n"
     "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
+    "  -list=RE            annotated source of functions matching RE, as -list\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
     "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
     "\n"
@@ -48,6 +53,8 @@ static const char usage_text[] =
     "  -relative_percentages  percentages of the focused total\n"
     "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
     "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -source_path=DIRS   where -list looks for sources (':'-separated)\n"
+    "  -trim_path=PREFIXES path prefixes -list strips first (':'-separated)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -191,6 +198,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "tagroot") == 0) dst = &fo->tagroot;
     else if (strcmp(name, "tagleaf") == 0) dst = &fo->tagleaf;
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
+    else if (strcmp(name, "source_path") == 0) dst = &f->ro.source_path;
+    else if (strcmp(name, "trim_path") == 0) dst = &f->ro.trim_path;
     if (dst) {
         if (val)
             *dst = val;
@@ -201,6 +210,14 @@ static bool value_flag(flags *f, const char *name, const char *val)
             f->ro.symbol = val;
             if (*val)
                 set_kind(f, PF_REPORT_PEEK, 0);
+        }
+        return true;
+    }
+    if (strcmp(name, "list") == 0) {
+        if (val) {
+            f->ro.symbol = val;
+            if (*val)
+                set_kind(f, PF_REPORT_LIST, 0);
         }
         return true;
     }
@@ -285,6 +302,56 @@ static int parse_args(flags *f, int argc, char **argv)
         tool_usage_error("flag provided but not defined: -%s", name);
     }
     return i;
+}
+
+/* pf_report_opts.read_source: a regular file, read whole. Directories
+ * and other non-regular files count as missing. */
+int pproftop_read_source(void *ctx, const char *path, char **data,
+                         size_t *len)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd, rc = 0;
+
+    (void)ctx;
+    *data = NULL;
+    *len = 0;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        rc = S_ISDIR(st.st_mode) ? -EISDIR : -ENOENT;
+        goto done;
+    }
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            char *nb;
+            cap = cap ? 2 * cap : (size_t)st.st_size + 1;
+            if (!(nb = realloc(buf, cap))) {
+                rc = -ENOMEM;
+                goto done;
+            }
+            buf = nb;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = -errno;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *data = buf;
+    *len = n;
+    buf = NULL;
+done:
+    free(buf);
+    close(fd);
+    return rc;
 }
 
 static int write_stdout(void *ctx, const void *buf, size_t len)
@@ -383,6 +450,7 @@ int main(int argc, char **argv)
     if (f.zero_divisor)         /* pprof: a failure, after reading */
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
     f.ro.matched = &matched;
+    f.ro.read_source = pproftop_read_source;
     if (f.out) {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &f.ro);
