@@ -31,6 +31,10 @@ static const char usage_text[] =
     "  -list=RE            annotated source of functions matching RE, as -list\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
     "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -http=HOST:PORT     serve a web UI (graph, top, flame graph, peek,\n"
+    "                      source) on HOST:PORT (':PORT' = 127.0.0.1,\n"
+    "                      port 0 = any free port) until SIGINT/SIGTERM\n"
+    "  -no_browser         with -http: do not start $BROWSER/xdg-open\n"
     "\n"
     "Options (as go tool pprof):\n"
     "  -sample_index=NAME|N  value to report (default: the profile's)\n"
@@ -69,6 +73,8 @@ typedef struct flags {
     int nkind;
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
+    const char *http;           /* -http=HOST:PORT */
+    bool no_browser;
     int gran_set;
 } flags;
 
@@ -121,7 +127,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 },
+        { "mean_delay", 26 }, { "no_browser", 27 },
     };
     bool on;
 
@@ -159,6 +165,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
             if (on)
                 f->ro.mean = true;
             break;
+        case 27: f->no_browser = on; break;
         default: break;
         }
         return true;
@@ -200,6 +207,7 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
     else if (strcmp(name, "source_path") == 0) dst = &f->ro.source_path;
     else if (strcmp(name, "trim_path") == 0) dst = &f->ro.trim_path;
+    else if (strcmp(name, "http") == 0) dst = &f->http;
     if (dst) {
         if (val)
             *dst = val;
@@ -449,8 +457,15 @@ int main(int argc, char **argv)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
-    f.ro.matched = &matched;
     f.ro.read_source = pproftop_read_source;
+    if (f.http && *f.http) {
+        int rc = pproftop_http_run(f.http, !f.no_browser, p, &f.ro,
+                                   argc - first > 1 ? "merged profile"
+                                                    : display_name(argv[first]));
+        pf_profile_free(p);
+        return rc;
+    }
+    f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &f.ro);
