@@ -127,7 +127,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 }, { "no_browser", 27 },
+        { "mean_delay", 26 }, { "dot", 27 }, { "no_browser", 28 },
     };
     bool on;
 
@@ -160,12 +160,13 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
+        case 27: if (on) set_kind(f, PF_REPORT_DOT, 0); break;
         case 26:
             set_si(f, "delay", on);
             if (on)
                 f->ro.mean = true;
             break;
-        case 27: f->no_browser = on; break;
+        case 28: f->no_browser = on; break;
         default: break;
         }
         return true;
