@@ -419,6 +419,7 @@ typedef struct report {
     const char *out_unit;       /* "minimum" until selected */
     double ratio;               /* 1 / -divide_by; applied if > 0, != 1 */
     int64_t total;
+    int64_t *totals;            /* flame graph: every sample type's */
     char *type_buf;
     graph g;
     uint32_t *order;            /* kept nodes, sorted */
@@ -485,6 +486,7 @@ static void report_release(report *r)
 {
     graph_release(&r->g);
     pf__free(r->order);
+    pf__free(r->totals);
     pf__free(r->type_buf);
     pf_profile_free(r->p);
     memset(r, 0, sizeof(*r));
@@ -540,6 +542,17 @@ static int report_prepare(report *r, const pf_profile *src,
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
     r->total = compute_total(r->p, &r->vs);
+    if (kind == PF_REPORT_FLAMEGRAPH) {
+        r->totals = pf__malloc(r->p->nsample_types * sizeof(int64_t));
+        if (!r->totals) {
+            err = pf__error_oom();
+            goto fail;
+        }
+        for (size_t i = 0; i < r->p->nsample_types; i++) {
+            valsel vi = { i, false };
+            r->totals[i] = compute_total(r->p, &vi);
+        }
+    }
     if (!o->relative &&
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
@@ -1222,6 +1235,38 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* flame graph (drawn by report_flame.c)                               */
+
+/* The prepared profile and its frame names, with every sample type's
+ * total taken where pprof takes the report total (before the focus
+ * filters unless -relative_percentages). */
+static int write_flame(report *r, pf_writer w)
+{
+    pf__flame_input in;
+    const char **names = NULL;
+    int err;
+
+    if ((err = graph_nodes(&r->g, r->p)) < 0)
+        return err;
+    names = pf__malloc((r->g.nnodes + 1) * sizeof(*names));
+    if (!names)
+        return pf__error_oom();
+    for (size_t i = 0; i < r->g.nnodes; i++)
+        names[i] = r->g.nodes[i].pname;
+    memset(&in, 0, sizeof(in));
+    in.p = r->p;
+    in.sample_index = r->vs.idx;
+    in.totals = r->totals;
+    in.loc_off = r->g.loc_off;
+    in.frame = r->g.ln_node;
+    in.names = names;
+    in.nnames = r->g.nnodes;
+    err = pf__flame_write(w, &in, r->o);
+    pf__free(names);
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
 /* Public entry points                                                 */
 
 static const pf_report_opts default_opts = PF_REPORT_OPTS_INIT;
@@ -1259,6 +1304,9 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
         break;
     case PF_REPORT_FOLDED:
         err = write_folded(&r, w);
+        break;
+    case PF_REPORT_FLAMEGRAPH:
+        err = write_flame(&r, w);
         break;
     default:
         err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);

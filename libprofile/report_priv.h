@@ -66,4 +66,29 @@ int pf__sbuf_printf(pf_sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pf__sbuf_release(pf_sbuf *b);
 
+/* The flame graph (report_flame.c) over a profile report.c prepared:
+ * filtered and aggregated P, and per (location, line) the report node
+ * it became, as for the other reports: location i's lines are entries
+ * LOC_OFF[i] .. LOC_OFF[i + 1] - 1 of FRAME (innermost line first),
+ * each an index into NAMES (pprof's printable node names). TOTALS has
+ * every sample type's report total (pprof's computeTotal). */
+typedef struct pf__flame_input {
+    const pf_profile *p;
+    size_t sample_index;
+    const int64_t *totals;
+    const uint32_t *loc_off;
+    const uint32_t *frame;
+    const char *const *names;
+    size_t nnames;
+} pf__flame_input;
+int pf__flame_write(pf_writer w, const pf__flame_input *in,
+                    const pf_report_opts *o);
+
+/* The units pprof may print a value of UNIT in (its measurement
+ * family, smallest first): up to MAX names and their size in UNIT,
+ * and *DEF the index of the family's default unit. Returns how many,
+ * 0 for a unit of no family (plain numbers). */
+size_t pf__unit_ladder(const char *unit, const char **names, double *factors,
+                       size_t max, size_t *def);
+
 #endif

@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
     "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -flamegraph         interactive flame graph, one HTML page\n"
+    "                      (docs/FLAMEGRAPH.md)\n"
     "\n"
     "Options (as go tool pprof):\n"
     "  -sample_index=NAME|N  value to report (default: the profile's)\n"
@@ -114,7 +116,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 },
+        { "mean_delay", 26 }, { "flamegraph", 27 },
     };
     bool on;
 
@@ -147,6 +149,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
+        case 27: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
         case 26:
             set_si(f, "delay", on);
             if (on)
