@@ -616,6 +616,12 @@ static int report_graph(report *r, pf_report_kind kind)
     r->norder = n;
     for (size_t i = 0; i < n; i++)
         g->nodes[r->order[i]].kept = true;
+    /* pprof leaves nodes with flat == cum == 0 (a diff that cancels)
+     * out of the node list but keeps their edges, unless trimming made
+     * it rebuild the graph from the kept nodes. */
+    if (r->dropped_nodes == 0 && n == r->orig_count)
+        for (size_t i = 0; i < g->nnodes; i++)
+            g->nodes[i].kept = true;
     if ((err = graph_edges(g, &r->vs, kind == PF_REPORT_TOP)) < 0)
         return err;
     for (size_t i = 0; i < g->nedges; i++) {

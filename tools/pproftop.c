@@ -50,6 +50,10 @@ static const char usage_text[] =
     "  -relative_percentages  percentages of the focused total\n"
     "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
     "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -diff_base=FILE     compare with FILE: percentages of its total,\n"
+    "                      its samples kept apart\n"
+    "  -base=FILE          subtract FILE\n"
+    "  -normalize          scale FILE... to the base's total first\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -65,6 +69,10 @@ typedef struct flags {
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
     int gran_set;
+    /* -base / -diff_base: as in go tool pprof, the last one of each
+     * flag counts, and an empty value unsets it. */
+    const char *base, *diff_base;
+    bool normalize;
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -116,7 +124,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 }, { "flamegraph", 27 },
+        { "mean_delay", 26 }, { "normalize", 27 }, { "flamegraph", 28 },
     };
     bool on;
 
@@ -149,12 +157,13 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
-        case 27: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
+        case 28: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
         case 26:
             set_si(f, "delay", on);
             if (on)
                 f->ro.mean = true;
             break;
+        case 27: f->normalize = on; break;
         default: break;
         }
         return true;
@@ -194,6 +203,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "tagroot") == 0) dst = &fo->tagroot;
     else if (strcmp(name, "tagleaf") == 0) dst = &fo->tagleaf;
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
+    else if (strcmp(name, "base") == 0) dst = &f->base;
+    else if (strcmp(name, "diff_base") == 0) dst = &f->diff_base;
     if (dst) {
         if (val)
             *dst = val;
@@ -356,6 +367,33 @@ static pf_profile *load_all(int n, char **paths)
 #endif
 }
 
+/* The profile that go tool pprof reports with -base / -diff_base:
+ * the sources merged, then pf_profile_diff against the base. */
+static pf_profile *load_diff(const flags *f, int n, char **paths)
+{
+    pf_diff_opts o = PF_DIFF_OPTS_INIT;
+    bool diff = f->diff_base && *f->diff_base;
+    char *bpath = (char *)(diff ? f->diff_base : f->base);
+    pf_profile *cur, *base, *out = NULL;
+    int err;
+
+    o.mode = diff ? PF_DIFF_MODE_DIFF_BASE : PF_DIFF_MODE_BASE;
+    /* the flame graph draws base and new apart, which the -base form
+     * (base merged into new) would lose */
+    if (f->kind == PF_REPORT_FLAMEGRAPH)
+        o.mode = PF_DIFF_MODE_DIFF_BASE;
+    o.normalize = f->normalize;
+    o.scale_units = true;           /* as the reference's fetch */
+    cur = load_all(n, paths);
+    base = load_all(1, &bpath);
+    err = pf_profile_diff(&out, base, cur, &o);
+    pf_profile_free(cur);
+    pf_profile_free(base);
+    if (err < 0)
+        tool_die_lib(TOOL_EXIT_FAIL, err, display_name(bpath));
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
@@ -364,6 +402,7 @@ int main(int argc, char **argv)
     pf_profile *p;
     unsigned matched = 0;
     int first, err, idx;
+    bool has_base, has_diff_base;
 
     tool_init(argv[0]);
     memset(&f, 0, sizeof(f));
@@ -378,9 +417,19 @@ int main(int argc, char **argv)
         f.ro.sample_index = f.si_short;
     if (first >= argc)
         tool_usage_error("no profile source specified");
+    has_base = f.base && *f.base;
+    has_diff_base = f.diff_base && *f.diff_base;
+    if (has_base && has_diff_base)
+        tool_usage_error("-base and -diff_base flags cannot both be "
+                         "specified");
+    if (f.normalize && !has_base && !has_diff_base)
+        tool_usage_error("must have base profile to normalize by");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
-    p = load_all(argc - first, argv + first);
+    if (has_base || has_diff_base)
+        p = load_diff(&f, argc - first, argv + first);
+    else
+        p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
