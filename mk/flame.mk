@@ -24,3 +24,18 @@ $(FLAME_ASSETS_C): $(FLAME_ASSETS) mk/flame.mk
 $(O)/libprofile/flame_assets.o: $(FLAME_ASSETS_C)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+# The browser tests' npm packages (puppeteer-core, pinned in
+# tests/browser/package-lock.json), installed with `npm ci` into $(O)
+# so that the source tree stays clean.
+FLAME_NODE := $(O)/browser/node_modules/.package-lock.json
+EXTRA_TESTS += $(FLAME_NODE)
+
+$(FLAME_NODE): tests/browser/package.json tests/browser/package-lock.json
+	@mkdir -p $(O)/browser
+	@echo "  NPM     $(O)/browser"
+	$(Q)cp tests/browser/package.json tests/browser/package-lock.json \
+	    $(O)/browser/
+	$(Q)cd $(O)/browser && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit \
+	    --no-fund --ignore-scripts --loglevel=error >/dev/null
+	$(Q)touch $@

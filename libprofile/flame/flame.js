@@ -98,7 +98,8 @@
     var name = D.names[D.n[i]], h;
     if (D.diff) {
       var n = Math.abs(cum(i)), b = Math.abs(bcum(i)), m = Math.max(n, b);
-      var a = m ? Math.min(1, Math.abs(n - b) / m) : 0;
+      /* any change gets at least a visible tint */
+      var a = m && n !== b ? 0.15 + 0.85 * Math.min(1, Math.abs(n - b) / m) : 0;
       var lo = Math.round(232 - 172 * a);
       if (n > b) return 'rgb(255,' + lo + ',' + lo + ')';
       if (n < b) return 'rgb(' + lo + ',' + lo + ',255)';
@@ -184,6 +185,7 @@
     search.classList.remove('fg-bad');
     st.re = null;
     match.textContent = '';
+    match.removeAttribute('data-value');
     if (q !== '') {
       try { st.re = new RegExp(q); } catch (e) {
         search.classList.add('fg-bad');
@@ -203,6 +205,8 @@
       if (D.diff) s = 'Matched: new ' + fmt(sum) + ', base ' + fmt(bsum) +
         ' (' + signed(sum - bsum) + ')';
       match.textContent = s;
+      match.setAttribute('data-value', String(sum));
+      match.setAttribute('data-pct', pct(sum, total()));
     }
     render();
   }
