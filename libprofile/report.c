@@ -437,6 +437,7 @@ static void report_release(report *r)
 {
     graph_release(&r->g);
     pf__free(r->order);
+    pf__free(r->totals);
     pf__free(r->type_buf);
     pf_profile_free(r->p);
     memset(r, 0, sizeof(*r));
@@ -492,6 +493,17 @@ static int report_prepare(report *r, const pf_profile *src,
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
     r->total = compute_total(r->p, &r->vs);
+    if (kind == PF_REPORT_FLAMEGRAPH) {
+        r->totals = pf__malloc(r->p->nsample_types * sizeof(int64_t));
+        if (!r->totals) {
+            err = pf__error_oom();
+            goto fail;
+        }
+        for (size_t i = 0; i < r->p->nsample_types; i++) {
+            valsel vi = { i, false };
+            r->totals[i] = compute_total(r->p, &vi);
+        }
+    }
     if (!o->relative &&
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
@@ -585,6 +597,12 @@ static int report_graph(report *r, pf_report_kind kind)
     r->norder = n;
     for (size_t i = 0; i < n; i++)
         g->nodes[r->order[i]].kept = true;
+    /* pprof leaves nodes with flat == cum == 0 (a diff that cancels)
+     * out of the node list but keeps their edges, unless trimming made
+     * it rebuild the graph from the kept nodes. */
+    if (r->dropped_nodes == 0 && n == r->orig_count)
+        for (size_t i = 0; i < g->nnodes; i++)
+            g->nodes[i].kept = true;
     if ((err = graph_edges(g, &r->vs, kind == PF_REPORT_TOP)) < 0)
         return err;
     for (size_t i = 0; i < g->nedges; i++) {
@@ -1190,30 +1208,35 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
-/* For reports in other files                                          */
+/* flame graph (drawn by report_flame.c)                               */
 
-int pf__report_base_init(pf_report_base *b, const pf_profile *src,
-                         const pf_report_opts *o, pf_report_kind kind)
+/* The prepared profile and its frame names, with every sample type's
+ * total taken where pprof takes the report total (before the focus
+ * filters unless -relative_percentages). */
+static int write_flame(report *r, pf_writer w)
 {
-    report r;
+    pf__flame_input in;
+    const char **names = NULL;
+    int err;
 
-    memset(b, 0, sizeof(*b));
-    PF_TRY(report_prepare(&r, src, o, kind));
-    b->p = r.p;
-    r.p = NULL;
-    b->idx = r.vs.idx;
-    b->mean = r.vs.mean;
-    b->sample_unit = r.sample_unit;
-    b->ratio = r.ratio;
-    b->total = r.total;
-    report_release(&r);
-    return PF_OK;
-}
-
-void pf__report_base_release(pf_report_base *b)
-{
-    pf_profile_free(b->p);
-    memset(b, 0, sizeof(*b));
+    if ((err = graph_nodes(&r->g, r->p)) < 0)
+        return err;
+    names = pf__malloc((r->g.nnodes + 1) * sizeof(*names));
+    if (!names)
+        return pf__error_oom();
+    for (size_t i = 0; i < r->g.nnodes; i++)
+        names[i] = r->g.nodes[i].pname;
+    memset(&in, 0, sizeof(in));
+    in.p = r->p;
+    in.sample_index = r->vs.idx;
+    in.totals = r->totals;
+    in.loc_off = r->g.loc_off;
+    in.frame = r->g.ln_node;
+    in.names = names;
+    in.nnames = r->g.nnodes;
+    err = pf__flame_write(w, &in, r->o);
+    pf__free(names);
+    return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1259,6 +1282,9 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
         break;
     case PF_REPORT_DOT:
         err = pf__report_dot(&r, w);
+        break;
+    case PF_REPORT_FLAMEGRAPH:
+        err = write_flame(&r, w);
         break;
     default:
         err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);

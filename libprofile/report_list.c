@@ -45,7 +45,7 @@ typedef struct srcfile {
 } srcfile;
 
 typedef struct lister {
-    pf_report_base b;
+    report r;                   /* prepared as for every report */
     const pf_report_opts *o;
     lnode *nodes;
     size_t nnodes, cap;
@@ -212,7 +212,7 @@ static int try_read(lister *l, srcfile *f, const char *path, int *why)
  * A file that is not found is no error: F->err says why. */
 static int source_load(lister *l, srcfile *f)
 {
-    pf_profile *p = l->b.p;
+    pf_profile *p = l->r.p;
     const char *path, *dir, *s;
     size_t n, pos = 0;
     int rc = 0, why = -ENOENT;
@@ -294,7 +294,7 @@ static bool source_line(const srcfile *f, int64_t lineno, const char **s,
  * List): file names trimmed and cleaned, values summed per node. */
 static int build_graph(lister *l)
 {
-    pf_profile *p = l->b.p;
+    pf_profile *p = l->r.p;
     const char **fname = NULL;
     size_t total = 0;
     int err = PF_OK;
@@ -362,7 +362,7 @@ static int build_graph(lister *l)
         const pf_sample *s = &p->samples[si];
         const uint32_t *st = pf__sample_locs(p, s);
         const int64_t *v = pf__sample_vals(p, si);
-        int64_t w = v[l->b.idx], dw = l->b.mean ? v[0] : 0;
+        int64_t w = v[l->r.vs.idx], dw = l->r.vs.mean ? v[0] : 0;
         uint32_t last = PF_NONE;
 
         if (w == 0 && dw == 0)
@@ -388,9 +388,9 @@ done:
 
 static void fmt_value(const lister *l, char *buf, size_t size, int64_t v)
 {
-    if (l->b.ratio > 0 && l->b.ratio != 1.0)
-        v = (int64_t)((double)v * l->b.ratio);
-    pf_unit_label(buf, size, v, l->b.sample_unit,
+    if (l->r.ratio > 0 && l->r.ratio != 1.0)
+        v = (int64_t)((double)v * l->r.ratio);
+    pf_unit_label(buf, size, v, l->r.sample_unit,
                   l->o->unit && *l->o->unit ? l->o->unit : "minimum");
 }
 
@@ -450,7 +450,7 @@ static int write_file(lister *l, pf_writer w, const char *name,
     PF_TRY(source_get(l, first->file, &src));
     fmt_value(l, fv, sizeof(fv), flat);
     fmt_value(l, cv, sizeof(cv), cum);
-    pf_unit_percentage(pct, sizeof(pct), cum, l->b.total);
+    pf_unit_percentage(pct, sizeof(pct), cum, l->r.total);
     PF_TRY(pf__writef(w, "ROUTINE ======================== %s in %s\n",
                       name, first->file));
     PF_TRY(pf__writef(w, "%10s %10s (flat, cum) %s of Total\n", fv, cv, pct));
@@ -486,7 +486,7 @@ static void lister_release(lister *l)
     pf__free(l->loc_off);
     pf__idxset_release(&l->set);
     free(l->cwd);
-    pf__report_base_release(&l->b);
+    pf__report_release(&l->r);
 }
 
 int pf__report_list_write(const pf_profile *src, pf_writer w,
@@ -510,7 +510,7 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     have_rx = true;
     /* pprof's list: line granularity, no trimming of the graph */
     o.filter.granularity = PF_GRAN_LINES;
-    if ((err = pf__report_base_init(&l.b, src, &o, PF_REPORT_LIST)) < 0)
+    if ((err = pf__report_prepare(&l.r, src, &o, PF_REPORT_LIST)) < 0)
         goto done;
     if (o.source_path && *o.source_path) {
         l.search = o.source_path;
@@ -539,7 +539,7 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     }
     /* by name, then by file: each function's files are a run */
     qsort_r(sel, nsel, sizeof(uint32_t), cmp_name, &l);
-    fmt_value(&l, total, sizeof(total), l.b.total);
+    fmt_value(&l, total, sizeof(total), l.r.total);
     if ((err = pf__writef(w, "Total: %s\n", total)) < 0)
         goto done;
     for (size_t i = 0; i < nsel;) {

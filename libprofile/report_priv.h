@@ -118,6 +118,7 @@ typedef struct report {
     const char *out_unit;       /* "minimum" until selected */
     double ratio;               /* 1 / -divide_by; applied if > 0, != 1 */
     int64_t total;
+    int64_t *totals;            /* flame graph: every sample type's */
     char *type_buf;
     graph g;
     uint32_t *order;            /* kept nodes, sorted */
@@ -156,22 +157,30 @@ int pf__report_legend(const report *r,
 /* The dot report (report_dot.c) of a prepared report. */
 int pf__report_dot(report *r, pf_writer w);
 
-/* What every report starts from (report.c's report_prepare), for
- * reports kept in their own files: P is a private, filtered and
- * aggregated copy (owned), IDX the sample value, MEAN divides by
- * value 0, SAMPLE_UNIT points into P, RATIO is 1 / -divide_by, TOTAL
- * pprof's report total. */
-typedef struct pf_report_base {
-    pf_profile *p;
-    size_t idx;
-    bool mean;
-    const char *sample_unit;
-    double ratio;
-    int64_t total;
-} pf_report_base;
-int pf__report_base_init(pf_report_base *b, const pf_profile *src,
-                         const pf_report_opts *o, pf_report_kind kind);
-void pf__report_base_release(pf_report_base *b);
+/* The flame graph (report_flame.c) over a profile report.c prepared:
+ * filtered and aggregated P, and per (location, line) the report node
+ * it became, as for the other reports: location i's lines are entries
+ * LOC_OFF[i] .. LOC_OFF[i + 1] - 1 of FRAME (innermost line first),
+ * each an index into NAMES (pprof's printable node names). TOTALS has
+ * every sample type's report total (pprof's computeTotal). */
+typedef struct pf__flame_input {
+    const pf_profile *p;
+    size_t sample_index;
+    const int64_t *totals;
+    const uint32_t *loc_off;
+    const uint32_t *frame;
+    const char *const *names;
+    size_t nnames;
+} pf__flame_input;
+int pf__flame_write(pf_writer w, const pf__flame_input *in,
+                    const pf_report_opts *o);
+
+/* The units pprof may print a value of UNIT in (its measurement
+ * family, smallest first): up to MAX names and their size in UNIT,
+ * and *DEF the index of the family's default unit. Returns how many,
+ * 0 for a unit of no family (plain numbers). */
+size_t pf__unit_ladder(const char *unit, const char **names, double *factors,
+                       size_t max, size_t *def);
 
 /* PF_REPORT_LIST (report_list.c). */
 int pf__report_list_write(const pf_profile *p, pf_writer w,

@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  -list=RE            annotated source of functions matching RE, as -list\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
     "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -flamegraph         interactive flame graph, one HTML page\n"
+    "                      (docs/FLAMEGRAPH.md)\n"
     "  -http=HOST:PORT     serve a web UI (graph, top, flame graph, peek,\n"
     "                      source) on HOST:PORT (':PORT' = 127.0.0.1,\n"
     "                      port 0 = any free port) until SIGINT/SIGTERM\n"
@@ -59,6 +61,10 @@ static const char usage_text[] =
     "  -no_file_line       omit the File:/Build ID: header lines\n"
     "  -source_path=DIRS   where -list looks for sources (':'-separated)\n"
     "  -trim_path=PREFIXES path prefixes -list strips first (':'-separated)\n"
+    "  -diff_base=FILE     compare with FILE: percentages of its total,\n"
+    "                      its samples kept apart\n"
+    "  -base=FILE          subtract FILE\n"
+    "  -normalize          scale FILE... to the base's total first\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -76,6 +82,10 @@ typedef struct flags {
     const char *http;           /* -http=HOST:PORT */
     bool no_browser;
     int gran_set;
+    /* -base / -diff_base: as in go tool pprof, the last one of each
+     * flag counts, and an empty value unsets it. */
+    const char *base, *diff_base;
+    bool normalize;
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -128,6 +138,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
         { "mean_delay", 26 }, { "dot", 27 }, { "no_browser", 28 },
+        { "normalize", 29 }, { "flamegraph", 30 },
     };
     bool on;
 
@@ -161,12 +172,14 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
         case 27: if (on) set_kind(f, PF_REPORT_DOT, 0); break;
+        case 30: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
         case 26:
             set_si(f, "delay", on);
             if (on)
                 f->ro.mean = true;
             break;
         case 28: f->no_browser = on; break;
+        case 29: f->normalize = on; break;
         default: break;
         }
         return true;
@@ -209,6 +222,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "source_path") == 0) dst = &f->ro.source_path;
     else if (strcmp(name, "trim_path") == 0) dst = &f->ro.trim_path;
     else if (strcmp(name, "http") == 0) dst = &f->http;
+    else if (strcmp(name, "base") == 0) dst = &f->base;
+    else if (strcmp(name, "diff_base") == 0) dst = &f->diff_base;
     if (dst) {
         if (val)
             *dst = val;
@@ -429,6 +444,33 @@ static pf_profile *load_all(int n, char **paths)
 #endif
 }
 
+/* The profile that go tool pprof reports with -base / -diff_base:
+ * the sources merged, then pf_profile_diff against the base. */
+static pf_profile *load_diff(const flags *f, int n, char **paths)
+{
+    pf_diff_opts o = PF_DIFF_OPTS_INIT;
+    bool diff = f->diff_base && *f->diff_base;
+    char *bpath = (char *)(diff ? f->diff_base : f->base);
+    pf_profile *cur, *base, *out = NULL;
+    int err;
+
+    o.mode = diff ? PF_DIFF_MODE_DIFF_BASE : PF_DIFF_MODE_BASE;
+    /* the flame graph draws base and new apart, which the -base form
+     * (base merged into new) would lose */
+    if (f->kind == PF_REPORT_FLAMEGRAPH)
+        o.mode = PF_DIFF_MODE_DIFF_BASE;
+    o.normalize = f->normalize;
+    o.scale_units = true;           /* as the reference's fetch */
+    cur = load_all(n, paths);
+    base = load_all(1, &bpath);
+    err = pf_profile_diff(&out, base, cur, &o);
+    pf_profile_free(cur);
+    pf_profile_free(base);
+    if (err < 0)
+        tool_die_lib(TOOL_EXIT_FAIL, err, display_name(bpath));
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
@@ -437,6 +479,7 @@ int main(int argc, char **argv)
     pf_profile *p;
     unsigned matched = 0;
     int first, err, idx;
+    bool has_base, has_diff_base;
 
     tool_init(argv[0]);
     memset(&f, 0, sizeof(f));
@@ -451,9 +494,19 @@ int main(int argc, char **argv)
         f.ro.sample_index = f.si_short;
     if (first >= argc)
         tool_usage_error("no profile source specified");
+    has_base = f.base && *f.base;
+    has_diff_base = f.diff_base && *f.diff_base;
+    if (has_base && has_diff_base)
+        tool_usage_error("-base and -diff_base flags cannot both be "
+                         "specified");
+    if (f.normalize && !has_base && !has_diff_base)
+        tool_usage_error("must have base profile to normalize by");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
-    p = load_all(argc - first, argv + first);
+    if (has_base || has_diff_base)
+        p = load_diff(&f, argc - first, argv + first);
+    else
+        p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
