@@ -141,13 +141,6 @@ static void hb_urlenc(hbuf *b, const char *s)
     }
 }
 
-static int hb_writer(void *ctx, const void *buf, size_t len)
-{
-    hbuf *b = ctx;
-    hb_add(b, buf, len);
-    return b->oom ? -1 : 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* View options from the URL query                                     */
 
@@ -608,8 +601,8 @@ static enum MHD_Result view_top(struct MHD_Connection *c, view *v)
 static enum MHD_Result view_text(struct MHD_Connection *c, view *v,
                                  pf_report_kind kind, const char *what)
 {
-    hbuf text = { 0 }, b = { 0 };
-    pf_writer w = { hb_writer, &text };
+    tool_buf text = { 0 };
+    hbuf b = { 0 };
     int err;
 
     /* pprof's UI takes the symbol of peek and source from the focus */
@@ -617,35 +610,85 @@ static enum MHD_Result view_text(struct MHD_Connection *c, view *v,
                        ? v->ro.filter.focus : ".";
     if (kind == PF_REPORT_LIST)
         v->ro.read_source = pproftop_read_source;
-    if ((err = pf_report_write(v->srv->p, w, kind, &v->ro)) < 0) {
-        free(text.s);
-        if (text.oom)
-            return MHD_NO;
+    if ((err = pf_report_write(v->srv->p, tool_buf_writer(&text), kind,
+                               &v->ro)) < 0) {
+        tool_buf_release(&text);
         return send_report_error(c, v, err);
     }
     page_begin(&b, v, what);
     hb_printf(&b, "<pre id=\"pfui-%s\">", what);
-    if (text.s)
-        hb_esc_n(&b, text.s, text.len);
+    hb_esc_n(&b, text.data ? text.data : "", text.len);
     hb_puts(&b, "</pre>\n");
     page_end(&b);
-    b.oom |= text.oom;
-    free(text.s);
+    tool_buf_release(&text);
     return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
 }
 
+/* The call graph: the DOT report drawn by Graphviz, inline in the page
+ * (with the pan/zoom script tool_svg_add_panzoom adds). */
 static enum MHD_Result view_graph(struct MHD_Connection *c, view *v)
 {
-    return send_error(c, v, MHD_HTTP_NOT_IMPLEMENTED,
-                      "the call graph view needs the DOT report, which this "
-                      "build does not have yet");
+    tool_buf dot = { 0 }, svg = { 0 };
+    hbuf b = { 0 };
+    char msg[512];
+    const char *tag;
+    int err;
+
+    if ((err = pf_report_write(v->srv->p, tool_buf_writer(&dot),
+                               PF_REPORT_DOT, &v->ro)) < 0) {
+        tool_buf_release(&dot);
+        return send_report_error(c, v, err);
+    }
+    err = tool_dot_render(&svg, "svg", dot.data ? dot.data : "", dot.len,
+                          msg, sizeof(msg));
+    tool_buf_release(&dot);
+    if (err < 0 || tool_svg_add_panzoom(&svg) < 0 ||
+        !(tag = strstr(svg.data, "<svg"))) {
+        tool_buf_release(&svg);
+        return send_error(c, v, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          err < 0 ? msg : "Graphviz wrote no SVG");
+    }
+    page_begin(&b, v, "graph");
+    /* the XML prolog and doctype are not for inline SVG */
+    hb_puts(&b, "<div id=\"pfui-graph\" style=\"height:calc(100vh - 80px);"
+                "border:1px solid #ccc\">");
+    hb_add(&b, tag, svg.len - (size_t)(tag - svg.data));
+    hb_puts(&b, "</div>\n");
+    page_end(&b);
+    tool_buf_release(&svg);
+    return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
 }
 
+/* The flame graph page of the library, with the navigation bar at the
+ * top of its body. */
 static enum MHD_Result view_flame(struct MHD_Connection *c, view *v)
 {
-    return send_error(c, v, MHD_HTTP_NOT_IMPLEMENTED,
-                      "the flame graph view needs the flame graph report, "
-                      "which this build does not have yet");
+    tool_buf page = { 0 };
+    hbuf nav = { 0 }, title = { 0 }, b = { 0 };
+    int err;
+
+    hb_nav(&nav, v);
+    hb_printf(&title, "%s flame graph", v->srv->title);
+    if (nav.oom || title.oom) {
+        free(nav.s);
+        free(title.s);
+        return MHD_NO;
+    }
+    v->ro.html_header = nav.s;
+    v->ro.html_title = title.s;
+    err = pf_report_write(v->srv->p, tool_buf_writer(&page),
+                          PF_REPORT_FLAMEGRAPH, &v->ro);
+    v->ro.html_header = v->ro.html_title = NULL;
+    free(nav.s);
+    free(title.s);
+    if (err < 0) {
+        tool_buf_release(&page);
+        return send_report_error(c, v, err);
+    }
+    b.s = page.data;            /* both malloc'd: hand it over */
+    b.len = page.len;
+    b.cap = page.cap;
+    return send_buf(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
