@@ -80,6 +80,21 @@ pre_text pfui-source >"$WORK/html.txt"
     "$TRIM" "$SRC" "$P" >"$WORK/text.txt"
 expect_same "$WORK/html.txt" "$WORK/text.txt"
 
+# the call graph: Graphviz's SVG of the DOT report, with its legend
+fetch '/ui/?f=cpuHeavy%7CcpuLight'
+expect_page 200
+grep -q '<svg' "$WORK/body" || die "no SVG in /ui/"
+grep -q '<?xml' "$WORK/body" && die "XML prolog inside the HTML page"
+want=$("$BIN/pproftop" -top -focus='cpuHeavy|cpuLight' "$P" | grep '^Showing nodes')
+grep -qF ">$want</text>" "$WORK/body" || die "graph legend lacks '$want'"
+grep -q '>cpuHeavy</text>' "$WORK/body" || die "no cpuHeavy node in the graph"
+grep -q '>cpuMedium</text>' "$WORK/body" && die "the focus did not reach the graph"
+# the flame graph page, with the navigation bar in it
+fetch '/ui/flamegraph?si=samples'
+expect_page 200
+grep -q '<nav class="pfui-nav"' "$WORK/body" || die "flame graph without navigation"
+grep -q 'main.cpuHeavy' "$WORK/body" || die "flame graph without its data"
+
 # errors: 400 pages, and the server keeps serving
 fetch '/ui/source?f=%28'
 expect_page 400
