@@ -3,8 +3,7 @@
  * go tool pprof (Go 1.19).
  *
  * pprof builds this report from a line-granularity graph without any
- * trimming, in which a node keeps its object file and start line: one
- * node per (function, file, line, binary). Functions whose name matches
+ * trimming (report.c's graph, over function file names trimmed first). Functions whose name matches
  * RE are listed in name order, each source file of a function in file
  * name order; a file shows the lines from the function's start line (or
  * 5 before the first sampled line) to 5 after the last sampled line,
@@ -26,14 +25,6 @@
 
 #define LIST_MARGIN 5           /* lines shown around the sampled ones */
 
-/* A node of the listing graph (pprof's NodeInfo with ObjNames). */
-typedef struct lnode {
-    const char *name, *file, *objfile;
-    int64_t lineno, startline;
-    int64_t flat, cum;
-    uint32_t stamp;
-} lnode;
-
 /* A source file once read, as lines; or the error of reading it. */
 typedef struct srcfile {
     const char *path;           /* as the graph names it (interned) */
@@ -47,33 +38,11 @@ typedef struct srcfile {
 typedef struct lister {
     report r;                   /* prepared as for every report */
     const pf_report_opts *o;
-    lnode *nodes;
-    size_t nnodes, cap;
-    pf_idxset set;
-    uint32_t *ln_node;          /* node per (location, line) */
-    uint32_t *loc_off;
     srcfile *files;
     size_t nfiles, files_cap;
     const char *search;         /* -source_path, or the working directory */
     char *cwd;
 } lister;
-
-static uint64_t lnode_hash(const lnode *k)
-{
-    uint64_t h = pf__hash_mix(0x71a2u, (uint64_t)(uintptr_t)k->name);
-    h = pf__hash_mix(h, (uint64_t)(uintptr_t)k->file);
-    h = pf__hash_mix(h, (uint64_t)(uintptr_t)k->objfile);
-    h = pf__hash_mix(h, (uint64_t)k->lineno);
-    return pf__hash_mix(h, (uint64_t)k->startline);
-}
-
-static bool lnode_eq(const void *ctx, uint32_t idx, const void *key)
-{
-    const lnode *a = &((const lister *)ctx)->nodes[idx], *b = key;
-    return a->name == b->name && a->file == b->file &&
-           a->objfile == b->objfile && a->lineno == b->lineno &&
-           a->startline == b->startline;
-}
 
 static bool has_prefix(const char *s, const char *pre)
 {
@@ -290,100 +259,37 @@ static bool source_line(const srcfile *f, int64_t lineno, const char **s,
     return true;
 }
 
-/* The line-granularity graph with object names (pprof's newGraph for
- * List): file names trimmed and cleaned, values summed per node. */
+/* pprof's newGraph for the listing: every function's file name
+ * trimmed first (the private copy is changed in place), then report.c's
+ * line-granularity graph and its values. pprof keeps the object file
+ * and start line in the listing's nodes; object files only split
+ * nodes whose lines are summed again below, and the start line is
+ * recorded afterwards (functions of one name and file have one). As in
+ * pprof's listing the sums are not divided for -mean. */
 static int build_graph(lister *l)
 {
     pf_profile *p = l->r.p;
-    const char **fname = NULL;
-    size_t total = 0;
-    int err = PF_OK;
+    graph *g = &l->r.g;
 
-    l->loc_off = pf__malloc((p->nlocations + 1) * sizeof(uint32_t));
-    fname = pf__calloc(p->nfunctions + 1, sizeof(*fname));
-    if (!l->loc_off || !fname) {
-        err = pf__error_oom();
-        goto done;
-    }
     for (size_t i = 0; i < p->nfunctions; i++) {
-        const char *t = trim_path(p, p->functions[i].filename,
-                                  l->o->trim_path, l->o->source_path);
-        if (!t || !(fname[i] = *t ? pf__path_clean(p, t) : p->empty)) {
-            err = pf__error_oom();
-            goto done;
-        }
+        pf_function *f = &p->functions[i];
+        const char *t = trim_path(p, f->filename, l->o->trim_path,
+                                  l->o->source_path);
+        if (!t)
+            return PF_ENOMEM;
+        if (t != f->filename && !(f->filename = pf_profile_intern(p, t)))
+            return pf__error_oom();
     }
-    for (size_t i = 0; i < p->nlocations; i++) {
-        l->loc_off[i] = (uint32_t)total;
-        total += p->locations[i].nline ? p->locations[i].nline : 1;
-    }
-    l->loc_off[p->nlocations] = (uint32_t)total;
-    if (!(l->ln_node = pf__malloc((total + 1) * sizeof(uint32_t)))) {
-        err = pf__error_oom();
-        goto done;
-    }
+    PF_TRY(pf__rgraph_nodes(g, p));
+    pf__rgraph_values(g, &l->r.vs);
     for (size_t i = 0; i < p->nlocations; i++) {
         const pf_location *loc = &p->locations[i];
         const pf_line *ln = pf__loc_lines(p, loc);
-        uint32_t nl = loc->nline ? loc->nline : 1;
-        lnode k;
-
-        for (uint32_t j = 0; j < nl; j++) {
-            uint64_t h;
-            uint32_t id;
-
-            memset(&k, 0, sizeof(k));
-            k.name = k.file = p->empty;
-            k.objfile = loc->mapping != PF_NONE ? p->mappings[loc->mapping].file
-                                                : p->empty;
-            if (loc->nline) {
-                const pf_function *f = &p->functions[ln[j].function];
-                k.name = f->name;
-                k.file = fname[ln[j].function];
-                k.lineno = ln[j].line;
-                k.startline = f->start_line;
-            }
-            h = lnode_hash(&k);
-            id = pf__idxset_find(&l->set, h, lnode_eq, l, &k);
-            if (id == PF_NONE) {
-                if ((err = PF_VEC_RESERVE(l->nodes, l->cap, l->nnodes + 1)) < 0)
-                    goto done;
-                id = (uint32_t)l->nnodes++;
-                l->nodes[id] = k;
-                if ((err = pf__idxset_insert(&l->set, h, id)) < 0)
-                    goto done;
-            }
-            l->ln_node[l->loc_off[i] + j] = id;
-        }
+        for (uint32_t j = 0; j < loc->nline; j++)
+            g->nodes[g->ln_node[g->loc_off[i] + j]].startline =
+                p->functions[ln[j].function].start_line;
     }
-    /* Values: a node's cum once per sample, flat at the leaf. As in
-     * pprof's listing, the sums are not divided for -mean. */
-    for (size_t si = 0; si < p->nsamples; si++) {
-        const pf_sample *s = &p->samples[si];
-        const uint32_t *st = pf__sample_locs(p, s);
-        const int64_t *v = pf__sample_vals(p, si);
-        int64_t w = v[l->r.vs.idx], dw = l->r.vs.mean ? v[0] : 0;
-        uint32_t last = PF_NONE;
-
-        if (w == 0 && dw == 0)
-            continue;
-        for (ssize_t i = (ssize_t)s->nloc - 1; i >= 0; i--) {
-            uint32_t off = l->loc_off[st[i]], n = l->loc_off[st[i] + 1] - off;
-            for (ssize_t j = (ssize_t)n - 1; j >= 0; j--) {
-                uint32_t id = l->ln_node[off + (uint32_t)j];
-                if (l->nodes[id].stamp != (uint32_t)si + 1) {
-                    l->nodes[id].stamp = (uint32_t)si + 1;
-                    l->nodes[id].cum += w;
-                }
-                last = id;
-            }
-        }
-        if (last != PF_NONE)
-            l->nodes[last].flat += w;
-    }
-done:
-    pf__free(fname);
-    return err;
+    return PF_OK;
 }
 
 static void fmt_value(const lister *l, char *buf, size_t size, int64_t v)
@@ -406,15 +312,15 @@ static void fmt_value_or_dot(const lister *l, char *buf, size_t size,
 static int cmp_name(const void *a, const void *b, void *ctx)
 {
     const lister *l = ctx;
-    return strcmp(l->nodes[*(const uint32_t *)a].name,
-                  l->nodes[*(const uint32_t *)b].name);
+    return strcmp(l->r.g.nodes[*(const uint32_t *)a].name,
+                  l->r.g.nodes[*(const uint32_t *)b].name);
 }
 
 static int cmp_file(const void *a, const void *b, void *ctx)
 {
     const lister *l = ctx;
-    const lnode *x = &l->nodes[*(const uint32_t *)a];
-    const lnode *y = &l->nodes[*(const uint32_t *)b];
+    const rnode *x = &l->r.g.nodes[*(const uint32_t *)a];
+    const rnode *y = &l->r.g.nodes[*(const uint32_t *)b];
     int c = strcmp(x->file, y->file);
     if (c)
         return c;
@@ -426,7 +332,7 @@ static int cmp_file(const void *a, const void *b, void *ctx)
 static int write_file(lister *l, pf_writer w, const char *name,
                       const uint32_t *ids, size_t n)
 {
-    const lnode *first = &l->nodes[ids[0]];
+    const rnode *first = &l->r.g.nodes[ids[0]];
     int64_t flat = 0, cum = 0, start, end;
     char fv[64], cv[64], pct[32];
     srcfile *src;
@@ -436,7 +342,7 @@ static int write_file(lister *l, pf_writer w, const char *name,
     start = first->startline ? first->startline : first->lineno - LIST_MARGIN;
     end = first->lineno + LIST_MARGIN;
     for (size_t i = 0; i < n; i++) {
-        const lnode *nd = &l->nodes[ids[i]];
+        const rnode *nd = &l->r.g.nodes[ids[i]];
         int64_t ns = nd->startline ? nd->startline : nd->lineno - LIST_MARGIN;
         flat += nd->flat;
         cum += nd->cum;
@@ -461,9 +367,9 @@ static int write_file(lister *l, pf_writer w, const char *name,
         if (!source_line(src, ln, &s, &len))
             break;
         for (size_t i = 0; i < n; i++)
-            if (l->nodes[ids[i]].lineno == ln) {
-                lf += l->nodes[ids[i]].flat;
-                lc += l->nodes[ids[i]].cum;
+            if (l->r.g.nodes[ids[i]].lineno == ln) {
+                lf += l->r.g.nodes[ids[i]].flat;
+                lc += l->r.g.nodes[ids[i]].cum;
             }
         fmt_value_or_dot(l, fv, sizeof(fv), lf);
         fmt_value_or_dot(l, cv, sizeof(cv), lc);
@@ -481,10 +387,6 @@ static void lister_release(lister *l)
         pf__free(l->files[i].line_off);
     }
     pf__free(l->files);
-    pf__free(l->nodes);
-    pf__free(l->ln_node);
-    pf__free(l->loc_off);
-    pf__idxset_release(&l->set);
     free(l->cwd);
     pf__report_release(&l->r);
 }
@@ -502,7 +404,6 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     int err;
 
     memset(&l, 0, sizeof(l));
-    pf__idxset_init(&l.set);
     l.o = &o;
     if (!o.symbol || !*o.symbol)
         return pf__error_set(PF_EINVAL, "list: no regexp given");
@@ -524,13 +425,13 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     }
     if ((err = build_graph(&l)) < 0)
         goto done;
-    if (!(sel = pf__malloc((l.nnodes + 1) * sizeof(uint32_t)))) {
+    if (!(sel = pf__malloc((l.r.g.nnodes + 1) * sizeof(uint32_t)))) {
         err = pf__error_oom();
         goto done;
     }
-    for (size_t i = 0; i < l.nnodes; i++)
-        if ((l.nodes[i].flat || l.nodes[i].cum) &&
-            pf__re_match(&rx, l.nodes[i].name))
+    for (size_t i = 0; i < l.r.g.nnodes; i++)
+        if ((l.r.g.nodes[i].flat || l.r.g.nodes[i].cum) &&
+            pf__re_match(&rx, l.r.g.nodes[i].name))
             sel[nsel++] = (uint32_t)i;
     if (nsel == 0) {
         err = pf__error_set(PF_ENOTFOUND, "no matches found for regexp: %s",
@@ -543,12 +444,12 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     if ((err = pf__writef(w, "Total: %s\n", total)) < 0)
         goto done;
     for (size_t i = 0; i < nsel;) {
-        const char *name = l.nodes[sel[i]].name;
+        const char *name = l.r.g.nodes[sel[i]].name;
         size_t j = i, k = i;
-        while (j < nsel && strcmp(l.nodes[sel[j]].name, name) == 0)
+        while (j < nsel && strcmp(l.r.g.nodes[sel[j]].name, name) == 0)
             j++;
         qsort_r(sel + i, j - i, sizeof(uint32_t), cmp_file, &l);
-        while (k < j && !*l.nodes[sel[k]].file)
+        while (k < j && !*l.r.g.nodes[sel[k]].file)
             k++;
         if (k == j) {
             if ((err = pf__writef(w, "No source information for %s\n",
@@ -556,9 +457,9 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
                 goto done;
         }
         while (k < j) {
-            const char *file = l.nodes[sel[k]].file;
+            const char *file = l.r.g.nodes[sel[k]].file;
             size_t e = k;
-            while (e < j && l.nodes[sel[e]].file == file)
+            while (e < j && l.r.g.nodes[sel[e]].file == file)
                 e++;
             if ((err = write_file(&l, w, name, sel + k, e - k)) < 0)
                 goto done;

@@ -13,9 +13,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const os = require('os');
+const { launch, close } = require('./chromium.js');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const [base, expectPath, shotDir] = process.argv.slice(2);
 const ex = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
 
@@ -35,16 +34,7 @@ async function rows(page) {
 }
 
 async function main() {
-  const puppeteer = require('puppeteer-core');
-  const profileDir = fs.mkdtempSync(path.join(process.env.WORK || os.tmpdir(), 'chrome-'));
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-           '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync',
-           '--user-data-dir=' + profileDir],
-  });
+  const browser = await launch();
   const origin = new URL(base).origin;
   const errors = [], foreign = [];
   let nrequests = 0;
@@ -114,7 +104,7 @@ async function main() {
     same(foreign, [], 'requests leaving ' + origin);
     check(nrequests >= 6, 'too few requests seen: ' + nrequests);
   } finally {
-    await browser.close();
+    await close(browser);
   }
 }
 

@@ -67,25 +67,22 @@ static pf_profile *two_funcs(const char *file, int64_t line, int64_t start)
     return p;
 }
 
-static char *list(const pf_profile *p, const char *re, reader *r,
-                  const char *source_path, const char *trim_path, int *err)
+/* The listing in MB (NUL-terminated; the caller releases MB). */
+static const char *list(pf_membuf *mb, const pf_profile *p, const char *re,
+                        reader *r, const char *source_path,
+                        const char *trim_path, int *err)
 {
     pf_report_opts o = PF_REPORT_OPTS_INIT;
-    pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
+    pf_writer w = pf_writer_membuf(mb);
 
     o.symbol = re;
     o.source_path = source_path;
     o.trim_path = trim_path;
     o.read_source = r ? read_cb : NULL;
     o.read_source_ctx = r;
-    *err = pf_report_write(p, pf_writer_membuf(&mb), PF_REPORT_LIST, &o);
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    *err = pf_report_write(p, w, PF_REPORT_LIST, &o);
+    assert_int_equal(w.write(w.ctx, "", 1), 0);
+    return (const char *)mb->data;
 }
 
 static const char src12[] =
@@ -95,14 +92,15 @@ static void test_report_list__search_order_and_lines(void **state)
 {
     pf_profile *p = two_funcs("/build/proj/src/x.c", 6, 0);
     reader r = { .have_path = "/s2/proj/src/x.c", .have_text = src12 };
-    char *out;
+    pf_membuf mb = PF_MEMBUF_INIT;
+    const char *out;
     int err;
 
     (void)state;
     /* no -trim_path: the base name of a search directory ("proj")
      * found in the file name trims up to it; then each directory and
      * its parents is tried */
-    out = list(p, "^work$", &r, "/s1/a:/s2/proj", NULL, &err);
+    out = list(&mb, p, "^work$", &r, "/s1/a:/s2/proj", NULL, &err);
     assert_int_equal(err, 0);
     assert_int_equal(r.nasked, 4);
     assert_string_equal(r.asked[0], "/s1/a/src/x.c");
@@ -127,7 +125,7 @@ static void test_report_list__search_order_and_lines(void **state)
         "         .          .     10:l10\n"
         "         .          .     11:l11\n"
         "         .          .     12:l12\n");
-    free(out);
+    pf_membuf_release(&mb);
     pf_profile_free(p);
 }
 
@@ -136,13 +134,14 @@ static void test_report_list__start_line_and_trim_path(void **state)
     pf_profile *p = two_funcs("/build/proj/src/x.c", 6, 4);
     reader r = { .have_path = "/s/src/x.c",
                  .have_text = "l1\r\nl2\r\nl3\r\nl4\r\nl5\r\nl6\r\n" };
-    char *out;
+    pf_membuf mb = PF_MEMBUF_INIT;
+    const char *out;
     int err;
 
     (void)state;
     /* the trimmed name is what the routine line shows; the listing
      * starts at the function's start line; CR LF ends are dropped */
-    out = list(p, "work", &r, "/s", "/nowhere:/build/proj/", &err);
+    out = list(&mb, p, "work", &r, "/s", "/nowhere:/build/proj/", &err);
     assert_int_equal(err, 0);
     assert_int_equal(r.nasked, 1);
     assert_string_equal(r.asked[0], "/s/src/x.c");
@@ -153,7 +152,7 @@ static void test_report_list__start_line_and_trim_path(void **state)
         "         .          .      4:l4\n"
         "         .          .      5:l5\n"
         "         5          5      6:l6\n");
-    free(out);
+    pf_membuf_release(&mb);
     pf_profile_free(p);
 }
 
@@ -161,11 +160,12 @@ static void test_report_list__missing_file(void **state)
 {
     pf_profile *p = two_funcs("/abs/x.c", 6, 0);
     reader r = { 0 };
-    char *out;
+    pf_membuf mb = PF_MEMBUF_INIT;
+    const char *out;
     int err;
 
     (void)state;
-    out = list(p, "main|work", &r, "/s", NULL, &err);
+    out = list(&mb, p, "main|work", &r, "/s", NULL, &err);
     assert_int_equal(err, 0);
     /* one read per file, though two functions live in it */
     assert_int_equal(r.nasked, 1);
@@ -177,37 +177,38 @@ static void test_report_list__missing_file(void **state)
         "ROUTINE ======================== work in /abs/x.c\n"
         "         8          8 (flat, cum)   100% of Total\n"
         " Error: open /abs/x.c: no such file or directory\n");
-    free(out);
+    pf_membuf_release(&mb);
     /* no reader: every file is missing; relative names name the path */
     pf_profile_free(p);
     p = two_funcs("rel/x.c", 6, 0);
-    out = list(p, "^work$", NULL, "/s1:/s2", NULL, &err);
+    out = list(&mb, p, "^work$", NULL, "/s1:/s2", NULL, &err);
     assert_int_equal(err, 0);
     assert_non_null(strstr(out, " Error: could not find file rel/x.c on path "
                                 "/s1:/s2\n"));
-    free(out);
+    pf_membuf_release(&mb);
     pf_profile_free(p);
 }
 
 static void test_report_list__errors(void **state)
 {
     pf_profile *p = two_funcs("x.c", 6, 0);
-    char *out;
+    pf_membuf mb = PF_MEMBUF_INIT;
+    const char *out;
     int err;
 
     (void)state;
-    out = list(p, "nothing_like_it", NULL, "/s", NULL, &err);
+    out = list(&mb, p, "nothing_like_it", NULL, "/s", NULL, &err);
     assert_int_equal(err, PF_ENOTFOUND);
     assert_string_equal(out, "");
     assert_string_equal(pf_error_last(),
                         "no matches found for regexp: nothing_like_it");
-    free(out);
-    out = list(p, "(", NULL, "/s", NULL, &err);
+    pf_membuf_release(&mb);
+    out = list(&mb, p, "(", NULL, "/s", NULL, &err);
     assert_int_equal(err, PF_EINVAL);
-    free(out);
-    out = list(p, NULL, NULL, "/s", NULL, &err);
+    pf_membuf_release(&mb);
+    out = list(&mb, p, NULL, NULL, "/s", NULL, &err);
     assert_int_equal(err, PF_EINVAL);
-    free(out);
+    pf_membuf_release(&mb);
     pf_profile_free(p);
 }
 
