@@ -240,19 +240,12 @@ static bool value_flag(flags *f, const char *name, const char *val)
             *dst = val;
         return true;
     }
-    if (strcmp(name, "peek") == 0) {
+    if (strcmp(name, "peek") == 0 || strcmp(name, "list") == 0) {
         if (val) {
             f->ro.symbol = val;
             if (*val)
-                set_kind(f, PF_REPORT_PEEK, 0);
-        }
-        return true;
-    }
-    if (strcmp(name, "list") == 0) {
-        if (val) {
-            f->ro.symbol = val;
-            if (*val)
-                set_kind(f, PF_REPORT_LIST, 0);
+                set_kind(f, name[0] == 'p' ? PF_REPORT_PEEK : PF_REPORT_LIST,
+                         0);
         }
         return true;
     }
