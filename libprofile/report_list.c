@@ -40,6 +40,7 @@ typedef struct lister {
     const pf_report_opts *o;
     srcfile *files;
     size_t nfiles, files_cap;
+    pf_idxset fileset;          /* files by path pointer */
     const char *search;         /* -source_path, or the working directory */
     char *cwd;
 } lister;
@@ -222,16 +223,23 @@ static int source_load(lister *l, srcfile *f)
     return PF_OK;
 }
 
+static bool file_eq(const void *ctx, uint32_t idx, const void *key)
+{
+    return ((const lister *)ctx)->files[idx].path == key;
+}
+
 static int source_get(lister *l, const char *path, srcfile **out)
 {
+    uint64_t h = pf__hash_mix(0x5eedu, (uint64_t)(uintptr_t)path);
+    uint32_t i = pf__idxset_find(&l->fileset, h, file_eq, l, path);
     srcfile *f;
 
-    for (size_t i = 0; i < l->nfiles; i++)
-        if (l->files[i].path == path) {
-            *out = &l->files[i];
-            return PF_OK;
-        }
+    if (i != PF_NONE) {
+        *out = &l->files[i];
+        return PF_OK;
+    }
     PF_TRY(PF_VEC_RESERVE(l->files, l->files_cap, l->nfiles + 1));
+    PF_TRY(pf__idxset_insert(&l->fileset, h, (uint32_t)l->nfiles));
     f = &l->files[l->nfiles++];
     memset(f, 0, sizeof(*f));
     f->path = path;
@@ -329,9 +337,18 @@ static int cmp_file(const void *a, const void *b, void *ctx)
 
 /* The nodes of one file of one function: print its routine. IDS[0..N)
  * are sorted by file; those of FILE are [from, to). */
-static int write_file(lister *l, pf_writer w, const char *name,
-                      const uint32_t *ids, size_t n)
+static int cmp_line(const void *a, const void *b, void *ctx)
 {
+    const lister *l = ctx;
+    int64_t x = l->r.g.nodes[*(const uint32_t *)a].lineno;
+    int64_t y = l->r.g.nodes[*(const uint32_t *)b].lineno;
+    return x < y ? -1 : x > y;
+}
+
+static int write_file(lister *l, pf_writer w, const char *name,
+                      uint32_t *ids, size_t n)
+{
+    size_t at = 0;
     const rnode *first = &l->r.g.nodes[ids[0]];
     int64_t flat = 0, cum = 0, start, end;
     char fv[64], cv[64], pct[32];
@@ -362,15 +379,18 @@ static int write_file(lister *l, pf_writer w, const char *name,
     PF_TRY(pf__writef(w, "%10s %10s (flat, cum) %s of Total\n", fv, cv, pct));
     if (src->err[0])
         return pf__writef(w, " Error: %s\n", src->err);
+    /* one walk over the nodes in line order */
+    qsort_r(ids, n, sizeof(uint32_t), cmp_line, l);
     for (int64_t ln = start; ln <= end; ln++) {
         int64_t lf = 0, lc = 0;
         if (!source_line(src, ln, &s, &len))
             break;
-        for (size_t i = 0; i < n; i++)
-            if (l->r.g.nodes[ids[i]].lineno == ln) {
-                lf += l->r.g.nodes[ids[i]].flat;
-                lc += l->r.g.nodes[ids[i]].cum;
-            }
+        while (at < n && l->r.g.nodes[ids[at]].lineno < ln)
+            at++;
+        for (; at < n && l->r.g.nodes[ids[at]].lineno == ln; at++) {
+            lf += l->r.g.nodes[ids[at]].flat;
+            lc += l->r.g.nodes[ids[at]].cum;
+        }
         fmt_value_or_dot(l, fv, sizeof(fv), lf);
         fmt_value_or_dot(l, cv, sizeof(cv), lc);
         PF_TRY(pf__writef(w, "%10s %10s %6lld:", fv, cv, (long long)ln));
@@ -387,6 +407,7 @@ static void lister_release(lister *l)
         pf__free(l->files[i].line_off);
     }
     pf__free(l->files);
+    pf__idxset_release(&l->fileset);
     free(l->cwd);
     pf__report_release(&l->r);
 }
@@ -404,6 +425,7 @@ int pf__report_list_write(const pf_profile *src, pf_writer w,
     int err;
 
     memset(&l, 0, sizeof(l));
+    pf__idxset_init(&l.fileset);
     l.o = &o;
     if (!o.symbol || !*o.symbol)
         return pf__error_set(PF_EINVAL, "list: no regexp given");
