@@ -228,16 +228,22 @@ static bool file_eq(const void *ctx, uint32_t idx, const void *key)
     return ((const lister *)ctx)->files[idx].path == key;
 }
 
-static int source_get(lister *l, const char *path, srcfile **out)
+/* The cached file PATH; with LOAD, read it first if it was not. *OUT is
+ * NULL when it was never read and LOAD is false. */
+static int source_get(lister *l, const char *path, bool load,
+                      srcfile **out)
 {
     uint64_t h = pf__hash_mix(0x5eedu, (uint64_t)(uintptr_t)path);
     uint32_t i = pf__idxset_find(&l->fileset, h, file_eq, l, path);
     srcfile *f;
 
+    *out = NULL;
     if (i != PF_NONE) {
         *out = &l->files[i];
         return PF_OK;
     }
+    if (!load)
+        return PF_OK;
     PF_TRY(PF_VEC_RESERVE(l->files, l->files_cap, l->nfiles + 1));
     PF_TRY(pf__idxset_insert(&l->fileset, h, (uint32_t)l->nfiles));
     f = &l->files[l->nfiles++];
@@ -370,13 +376,19 @@ static int write_file(lister *l, pf_writer w, const char *name,
     }
     if (start < 1)
         start = 1;
-    PF_TRY(source_get(l, first->file, &src));
+    /* pprof reads a file when it first wants one of its lines: a
+     * range that is empty (start line past the last sampled line + 5)
+     * reads nothing, and shows an error only if an earlier routine
+     * failed to read the file */
+    PF_TRY(source_get(l, first->file, start <= end, &src));
     fmt_value(l, fv, sizeof(fv), flat);
     fmt_value(l, cv, sizeof(cv), cum);
     pf_unit_percentage(pct, sizeof(pct), cum, l->r.total);
     PF_TRY(pf__writef(w, "ROUTINE ======================== %s in %s\n",
                       name, first->file));
     PF_TRY(pf__writef(w, "%10s %10s (flat, cum) %s of Total\n", fv, cv, pct));
+    if (!src)
+        return PF_OK;
     if (src->err[0])
         return pf__writef(w, " Error: %s\n", src->err);
     /* one walk over the nodes in line order */

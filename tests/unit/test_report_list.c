@@ -189,6 +189,41 @@ static void test_report_list__missing_file(void **state)
     pf_profile_free(p);
 }
 
+static void test_report_list__empty_range_reads_nothing(void **state)
+{
+    /* work's start line (100) is past its last sampled line + 5: pprof
+     * shows no row, reads nothing, and reports a missing file only if
+     * an earlier routine tried to read it */
+    pf_profile *p = two_funcs("/abs/y.c", 6, 100);
+    pf_membuf mb = PF_MEMBUF_INIT;
+    reader r = { 0 };
+    const char *out;
+    int err;
+
+    (void)state;
+    out = list(&mb, p, "^work$", &r, "/s", NULL, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(r.nasked, 0);
+    assert_string_equal(out,
+        "Total: 8\n"
+        "ROUTINE ======================== work in /abs/y.c\n"
+        "         8          8 (flat, cum)   100% of Total\n");
+    pf_membuf_release(&mb);
+    out = list(&mb, p, "main|work", &r, "/s", NULL, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(r.nasked, 1);
+    assert_string_equal(out,
+        "Total: 8\n"
+        "ROUTINE ======================== main in /abs/y.c\n"
+        "         0          8 (flat, cum)   100% of Total\n"
+        " Error: open /abs/y.c: no such file or directory\n"
+        "ROUTINE ======================== work in /abs/y.c\n"
+        "         8          8 (flat, cum)   100% of Total\n"
+        " Error: open /abs/y.c: no such file or directory\n");
+    pf_membuf_release(&mb);
+    pf_profile_free(p);
+}
+
 static void test_report_list__errors(void **state)
 {
     pf_profile *p = two_funcs("x.c", 6, 0);
@@ -218,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_report_list__search_order_and_lines),
         cmocka_unit_test(test_report_list__start_line_and_trim_path),
         cmocka_unit_test(test_report_list__missing_file),
+        cmocka_unit_test(test_report_list__empty_range_reads_nothing),
         cmocka_unit_test(test_report_list__errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
