@@ -404,6 +404,8 @@ int main(int argc, char **argv)
         f.ro.sample_index = f.si_short;
     if (first >= argc)
         tool_usage_error("no profile source specified");
+    if (f.output && !*f.output)
+        tool_usage_error("empty file name for -output");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
     p = load_all(argc - first, argv + first);
