@@ -11,21 +11,12 @@
 
 #include <cmocka.h>
 
+#include "helpers/fixture.h"
 #include "profile.h"
 
 static char *dot_text(const pf_profile *p, const pf_report_opts *o)
 {
-    pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
-
-    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb), PF_REPORT_DOT,
-                                     o), 0);
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    return fixture_report_text(p, PF_REPORT_DOT, o);
 }
 
 static uint32_t add_fn_loc(pf_profile *p, const char *name, uint32_t map,
