@@ -751,6 +751,19 @@ static int add_filter_line(lines *out, const char *k, const char *v)
     return lines_add(out, "   %s=%s", k, v);
 }
 
+/* pprof's genLabel: "Dropped N nodes (cum <= X)", if N > 0. */
+static int dropped_line(const report *r, lines *out, size_t n,
+                        const char *what, const char *key, double fraction)
+{
+    char a[64];
+
+    if (n == 0)
+        return PF_OK;
+    fmt_value(r, a, sizeof(a), abs64((int64_t)((double)r->total * fraction)));
+    return lines_add(out, "Dropped %zu %s%s (%s <= %s)", n, what,
+                     n > 1 ? "s" : "", key, a);
+}
+
 /* pprof's reportLabels (without the graph legend). */
 static int report_labels(const report *r, lines *out)
 {
@@ -781,22 +794,12 @@ static int report_labels(const report *r, lines *out)
     PF_TRY(lines_add(out, "Showing nodes accounting for %s, %s of %s total",
                      a, pct + strspn(pct, " "), b));
     if (r->total != 0) {
-        if (r->dropped_nodes > 0) {
-            double nf = r->o->nodefraction >= 0 ? r->o->nodefraction : 0.005;
-            fmt_value(r, a, sizeof(a),
-                      abs64((int64_t)((double)r->total * nf)));
-            PF_TRY(lines_add(out, "Dropped %zu node%s (cum <= %s)",
-                             r->dropped_nodes,
-                             r->dropped_nodes > 1 ? "s" : "", a));
-        }
-        if (r->dropped_edges > 0) {
-            double ef = r->o->edgefraction >= 0 ? r->o->edgefraction : 0.001;
-            fmt_value(r, a, sizeof(a),
-                      abs64((int64_t)((double)r->total * ef)));
-            PF_TRY(lines_add(out, "Dropped %zu edge%s (freq <= %s)",
-                             r->dropped_edges,
-                             r->dropped_edges > 1 ? "s" : "", a));
-        }
+        PF_TRY(dropped_line(r, out, r->dropped_nodes, "node", "cum",
+                            r->o->nodefraction >= 0 ? r->o->nodefraction
+                                                    : 0.005));
+        PF_TRY(dropped_line(r, out, r->dropped_edges, "edge", "freq",
+                            r->o->edgefraction >= 0 ? r->o->edgefraction
+                                                    : 0.001));
         if (r->norder > 0 && r->norder < r->orig_count)
             PF_TRY(lines_add(out, "Showing top %zu nodes out of %zu",
                              r->norder, r->orig_count));

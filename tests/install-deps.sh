@@ -5,7 +5,8 @@ set -eu
 pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
 libdw-dev libelf-dev libmicrohttpd-dev elfutils binutils libcmocka-dev golang-go curl
 libgoogle-perftools-dev llvm clang clang-19 libclang-rt-19-dev llvm-19 time
-graphviz chromium linux-perf libcurl4-openssl-dev man-db groff-base nodejs"
+graphviz chromium linux-perf libcurl4-openssl-dev man-db groff-base nodejs
+libxml2-utils"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,7 +1,8 @@
 /*
  * pproftop: the reports of `go tool pprof` (-top, -traces, -tree,
- * -peek) with the same flags and byte-identical text, plus folded
- * stacks and JSON/CSV for scripts. See docs/TOOLS-pproftop.md.
+ * -peek, -dot) with the same flags and byte-identical text, plus folded
+ * stacks and JSON/CSV for scripts, and the call graph drawn by Graphviz
+ * (-svg, -png, ...). See docs/TOOLS-pproftop.md.
  *
  * Flags are parsed the way Go's flag package does it (-name, --name,
  * -name=value, -name value), so command lines written for
@@ -37,6 +38,11 @@ static const char usage_text[] =
     "                      source) on HOST:PORT (':PORT' = 127.0.0.1,\n"
     "                      port 0 = any free port) until SIGINT/SIGTERM\n"
     "  -no_browser         with -http: do not start $BROWSER/xdg-open\n"
+    "  -dot                the call graph in Graphviz DOT, as -dot\n"
+    "  -svg, -png, -pdf, -ps, -gif\n"
+    "                      the call graph drawn by Graphviz's dot (run as a\n"
+    "                      child process; Debian package graphviz)\n"
+    "  -output=FILE, -o FILE  write to FILE (atomically) instead of stdout\n"
     "\n"
     "Options (as go tool pprof):\n"
     "  -sample_index=NAME|N  value to report (default: the profile's)\n"
@@ -44,7 +50,7 @@ static const char usage_text[] =
     "  -total_delay -contentions -mean_delay\n"
     "                      shorthands for -sample_index (and -mean)\n"
     "  -mean               average value per event (value / value 0)\n"
-    "  -nodecount=N        show at most N nodes (top: all; tree: 80)\n"
+    "  -nodecount=N        show at most N nodes (top: all; tree, graphs: 80)\n"
     "  -nodefraction=F     hide nodes below F of the total (0.005)\n"
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
@@ -69,8 +75,8 @@ static const char usage_text[] =
     "  -V, --version       show the version and exit\n"
     "\n"
     "Exit status: 0 success, 1 failure (unreadable input, -peek matching\n"
-    "nothing), 2 usage error (bad flag, invalid regexp or tag filter,\n"
-    "unknown sample index).\n";
+    "nothing, unwritable -output, dot missing or failing), 2 usage error\n"
+    "(bad flag, invalid regexp or tag filter, unknown sample index).\n";
 
 typedef struct flags {
     pf_report_opts ro;
@@ -522,6 +528,8 @@ int main(int argc, char **argv)
                          "specified");
     if (f.normalize && !has_base && !has_diff_base)
         tool_usage_error("must have base profile to normalize by");
+    if (f.output && !*f.output)
+        tool_usage_error("empty file name for -output");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
     if (has_base || has_diff_base)

@@ -247,6 +247,7 @@ static const char panzoom_js[] =
     "    else if (e.key === '-') zoom(1.2, c);\n"
     "    else if (e.key === '0') reset();\n"
     "  });\n"
+    "  svg.setAttribute('data-panzoom', 'on');\n"
     "})();\n"
     "]]></script>\n";
 
