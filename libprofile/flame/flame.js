@@ -162,9 +162,9 @@
     s = 'Total ' + ty.type + ': ' + fmt(ty.total);
     if (D.diff) s += ' (base; new: ' + fmt(cum(0)) + ', ' +
       signed(cum(0) - bcum(0)) + ')';
-    if (D.prunedFrames)
-      s += '. ' + D.prunedFrames + ' frames thinner than 1/' + D.prune +
-        ' of the total in every sample type are not drawn (' +
+    if (D.prunedPaths)
+      s += '. Not drawn: ' + D.prunedPaths + ' call paths thinner than 1/' +
+        D.prune + ' of the total in every sample type, with their callees (' +
         fmt(ty.pruned) + ', ' + pct(ty.pruned, D.diff ? cum(0) + bcum(0) : ty.total) + ').';
     info.textContent = s;
     if (D.diff) {

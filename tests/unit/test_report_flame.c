@@ -70,7 +70,7 @@ static void test_report_flame__aggregates_paths_once_per_sample(void **state)
     assert_non_null(strstr(d, "\"c\":[[10,10,8,3,5,2]]"));
     assert_non_null(strstr(d, "\"f\":[[0,0,0,3,5,2]]"));
     assert_non_null(strstr(d, "\"diff\":false"));
-    assert_non_null(strstr(d, "\"prunedFrames\":0"));
+    assert_non_null(strstr(d, "\"prunedPaths\":0"));
     free(d);
     free(page);
     pf_profile_free(p);
@@ -78,8 +78,8 @@ static void test_report_flame__aggregates_paths_once_per_sample(void **state)
 
 static void test_report_flame__prunes_thin_paths(void **state)
 {
-    /* 1 in 10001 is below 1/5000: "thin" and its child go, their
-     * count and total are kept */
+    /* 1 in 10001 is below 1/5000: "thin" goes with its child; the
+     * number of such paths and their total are kept */
     pf_profile *p = folded("main;hot 10000\nmain;thin;leaf 1\n");
     char *page, *d;
     (void)state;
@@ -88,7 +88,7 @@ static void test_report_flame__prunes_thin_paths(void **state)
     d = data_of(page);
     assert_null(strstr(d, "thin"));
     assert_null(strstr(d, "leaf"));
-    assert_non_null(strstr(d, "\"prunedFrames\":2"));
+    assert_non_null(strstr(d, "\"prunedPaths\":1"));
     assert_non_null(strstr(d, "\"pruned\":1,"));
     assert_non_null(strstr(d, "\"c\":[[10001,10001,10000]]"));
     free(d);
