@@ -26,38 +26,6 @@
 /* ------------------------------------------------------------------ */
 /* The graph                                                           */
 
-typedef struct rnode {
-    const char *name, *file, *objfile;
-    uint64_t address;
-    int64_t lineno, startline;
-    int64_t flat, flatdiv, cum, cumdiv;
-    const char *pname;          /* printable name (in the profile) */
-    uint32_t stamp;             /* sample index + 1 that last added cum */
-    bool kept;
-    bool maybe_inline;          /* some location has it as inlined line */
-    bool in_inline, in_noinline;
-} rnode;
-
-typedef struct redge {
-    uint32_t src, dst;
-    int64_t w, wd;
-    uint32_t stamp;
-    bool inl;
-    bool dead;                  /* trimmed (below edgefraction) */
-} redge;
-
-typedef struct graph {
-    pf_profile *p;
-    rnode *nodes;
-    size_t nnodes, nodes_cap;
-    pf_idxset nodeset;
-    uint32_t *loc_off;          /* per location: first entry of ln_node */
-    uint32_t *ln_node;          /* node per (location, line) */
-    redge *edges;
-    size_t nedges, edges_cap;
-    pf_idxset edgeset;
-} graph;
-
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
@@ -239,11 +207,6 @@ done:
     return err;
 }
 
-typedef struct valsel {
-    size_t idx;
-    bool mean;
-} valsel;
-
 static inline void sample_w(const pf_profile *p, size_t si, const valsel *vs,
                             int64_t *w, int64_t *dw)
 {
@@ -312,6 +275,7 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
         const uint32_t *st = pf__sample_locs(p, s);
         uint32_t stamp = (uint32_t)si + 1, parent = PF_NONE;
         int64_t w, dw;
+        bool residual = false;
 
         sample_w(p, si, vs, &w, &dw);
         if (w == 0 && dw == 0)
@@ -321,8 +285,10 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
             for (ssize_t j = (ssize_t)n - 1; j >= 0; j--) {
                 uint32_t id = g->ln_node[off + (uint32_t)j];
                 bool inl = (uint32_t)j != n - 1;
-                if (!g->nodes[id].kept)
+                if (!g->nodes[id].kept) {
+                    residual = true;
                     continue;
+                }
                 if (parent != PF_NONE && parent != id &&
                     (!inline_only || g->nodes[id].maybe_inline)) {
                     uint32_t key[2] = { parent, id };
@@ -337,6 +303,7 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
                         g->edges[e].src = parent;
                         g->edges[e].dst = id;
                         g->edges[e].inl = inl;
+                        g->edges[e].residual = residual;
                         PF_TRY(pf__idxset_insert(&g->edgeset, h, e));
                         g->edges[e].stamp = stamp;
                         g->edges[e].w = w;
@@ -348,9 +315,12 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
                         ed->wd += dw;
                         if (!inl)
                             ed->inl = false;
+                        if (residual)
+                            ed->residual = true;
                     }
                 }
                 parent = id;
+                residual = false;
             }
         }
     }
@@ -409,25 +379,6 @@ static int node_cmp(const void *x, const void *y, void *ctx)
 
 /* ------------------------------------------------------------------ */
 /* Report state                                                        */
-
-typedef struct report {
-    pf_profile *p;              /* private, filtered copy */
-    const pf_report_opts *o;
-    valsel vs;
-    const char *sample_type;    /* with "mean_" when -mean */
-    const char *sample_unit;
-    const char *out_unit;       /* "minimum" until selected */
-    double ratio;               /* 1 / -divide_by; applied if > 0, != 1 */
-    int64_t total;
-    int64_t *totals;            /* flame graph: every sample type's */
-    char *type_buf;
-    graph g;
-    uint32_t *order;            /* kept nodes, sorted */
-    size_t norder;
-    size_t orig_count, dropped_nodes;
-    int64_t edge_cutoff;
-    bool peek_matched;
-} report;
 
 /* pprof's -divide_by: int64(float64(v) * ratio), before formatting
  * and before choosing the output unit. */
@@ -566,6 +517,36 @@ fail:
     return err;
 }
 
+/* selectOutputUnit, over the R->norder nodes of R->order. */
+static void select_unit(report *r)
+{
+    const graph *g = &r->g;
+    size_t n = r->norder;
+
+    if (strcmp(r->out_unit, "minimum") == 0 && n > 0) {
+        int64_t minv = 0, maxv = r->total;
+        const char *minu, *maxu, *unit;
+        for (size_t i = 0; i < n; i++) {
+            const rnode *nd = &g->nodes[r->order[i]];
+            int64_t m = abs64(node_flat(nd));
+            if (m == 0)
+                m = abs64(node_cum(nd));
+            if (m > 0 && (minv == 0 || m < minv))
+                minv = m;
+        }
+        if (minv == 0)
+            minv = maxv;
+        minv = divided(r, minv);
+        maxv = divided(r, maxv);
+        pf_unit_scale(minv, r->sample_unit, "minimum", &minu);
+        pf_unit_scale(maxv, r->sample_unit, "minimum", &maxu);
+        unit = minu;
+        if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
+            pf_unit_scale(100 * minv, r->sample_unit, "minimum", &unit);
+        r->out_unit = unit[0] ? unit : r->sample_unit;
+    }
+}
+
 /* newTrimmedGraph + selectOutputUnit. */
 static int report_graph(report *r, pf_report_kind kind)
 {
@@ -635,29 +616,7 @@ static int report_graph(report *r, pf_report_kind kind)
         else
             g->nodes[e->dst].in_noinline = true;
     }
-    /* selectOutputUnit */
-    if (strcmp(r->out_unit, "minimum") == 0 && n > 0) {
-        int64_t minv = 0, maxv = r->total;
-        const char *minu, *maxu, *unit;
-        for (size_t i = 0; i < n; i++) {
-            const rnode *nd = &g->nodes[r->order[i]];
-            int64_t m = abs64(node_flat(nd));
-            if (m == 0)
-                m = abs64(node_cum(nd));
-            if (m > 0 && (minv == 0 || m < minv))
-                minv = m;
-        }
-        if (minv == 0)
-            minv = maxv;
-        minv = divided(r, minv);
-        maxv = divided(r, maxv);
-        pf_unit_scale(minv, r->sample_unit, "minimum", &minu);
-        pf_unit_scale(maxv, r->sample_unit, "minimum", &maxu);
-        unit = minu;
-        if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
-            pf_unit_scale(100 * minv, r->sample_unit, "minimum", &unit);
-        r->out_unit = unit[0] ? unit : r->sample_unit;
-    }
+    select_unit(r);
     return PF_OK;
 }
 
@@ -829,6 +788,14 @@ static int report_labels(const report *r, lines *out)
             PF_TRY(lines_add(out, "Dropped %zu node%s (cum <= %s)",
                              r->dropped_nodes,
                              r->dropped_nodes > 1 ? "s" : "", a));
+        }
+        if (r->dropped_edges > 0) {
+            double ef = r->o->edgefraction >= 0 ? r->o->edgefraction : 0.001;
+            fmt_value(r, a, sizeof(a),
+                      abs64((int64_t)((double)r->total * ef)));
+            PF_TRY(lines_add(out, "Dropped %zu edge%s (freq <= %s)",
+                             r->dropped_edges,
+                             r->dropped_edges > 1 ? "s" : "", a));
         }
         if (r->norder > 0 && r->norder < r->orig_count)
             PF_TRY(lines_add(out, "Showing top %zu nodes out of %zu",
@@ -1314,6 +1281,9 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
     case PF_REPORT_FLAMEGRAPH:
         err = write_flame(&r, w);
         break;
+    case PF_REPORT_DOT:
+        err = pf__report_dot(&r, w);
+        break;
     default:
         err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);
     }
@@ -1515,4 +1485,66 @@ int pf_top_write_csv(const pf_top *t, pf_writer w)
         PF_TRY(pf__writef(w, ",%s\n", r->inline_label));
     }
     return PF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* For report_dot.c (report_priv.h)                                    */
+
+int pf__report_prepare(report *r, const pf_profile *p,
+                       const pf_report_opts *o, pf_report_kind kind)
+{
+    return report_prepare(r, p, o, kind);
+}
+
+void pf__report_release(report *r)
+{
+    report_release(r);
+}
+
+int pf__rgraph_nodes(graph *g, pf_profile *p)
+{
+    return graph_nodes(g, p);
+}
+
+void pf__rgraph_values(graph *g, const valsel *vs)
+{
+    graph_values(g, vs);
+}
+
+int pf__rgraph_edges(graph *g, const valsel *vs)
+{
+    return graph_edges(g, vs, false);
+}
+
+int pf__rnode_info_cmp(const rnode *a, const rnode *b)
+{
+    return info_cmp(a, b);
+}
+
+int pf__redge_cmp(const void *a, const void *b, void *ctx)
+{
+    return edge_cmp(a, b, ctx);
+}
+
+void pf__report_select_unit(report *r)
+{
+    select_unit(r);
+}
+
+void pf__report_fmt_value(const report *r, char *buf, size_t size,
+                          int64_t v)
+{
+    fmt_value(r, buf, size, v);
+}
+
+int pf__report_legend(const report *r,
+                      int (*fn)(void *ctx, const char *line), void *ctx)
+{
+    lines l = { 0 };
+    int err = report_labels(r, &l);
+
+    for (size_t i = 0; err >= 0 && i < l.n; i++)
+        err = fn(ctx, l.v[i]);
+    lines_release(&l);
+    return err;
 }

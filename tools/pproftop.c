@@ -73,6 +73,8 @@ typedef struct flags {
      * flag counts, and an empty value unsets it. */
     const char *base, *diff_base;
     bool normalize;
+    const char *image;          /* -svg, -png, ...: dot -T<image> */
+    const char *output;         /* -output=FILE; NULL = stdout */
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -124,7 +126,9 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 }, { "normalize", 27 }, { "flamegraph", 28 },
+        { "mean_delay", 26 }, { "normalize", 27 }, { "flamegraph", 33 },
+        { "dot", 34 }, { "svg", 28 }, { "png", 29 },
+        { "pdf", 30 }, { "ps", 31 }, { "gif", 32 },
     };
     bool on;
 
@@ -157,7 +161,14 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
-        case 28: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
+        case 33: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
+        case 34: if (on) set_kind(f, PF_REPORT_DOT, 0); break;
+        case 28: case 29: case 30: case 31: case 32:
+            if (on) {
+                set_kind(f, PF_REPORT_DOT, 0);
+                f->image = tab[i].n;
+            }
+            break;
         case 26:
             set_si(f, "delay", on);
             if (on)
@@ -205,6 +216,8 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
     else if (strcmp(name, "base") == 0) dst = &f->base;
     else if (strcmp(name, "diff_base") == 0) dst = &f->diff_base;
+    else if (strcmp(name, "output") == 0 || strcmp(name, "o") == 0)
+        dst = &f->output;
     if (dst) {
         if (val)
             *dst = val;
@@ -301,10 +314,26 @@ static int parse_args(flags *f, int argc, char **argv)
     return i;
 }
 
-static int write_stdout(void *ctx, const void *buf, size_t len)
+/* The DOT of P rendered by Graphviz into W (-svg, -png, ...). */
+static int write_image(const pf_profile *p, pf_writer w, const flags *f)
 {
-    (void)ctx;
-    return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+    tool_buf dot = { 0 }, img = { 0 };
+    char msg[512];
+    int err;
+
+    if ((err = pf_report_write(p, tool_buf_writer(&dot), PF_REPORT_DOT,
+                               &f->ro)) < 0)
+        goto done;
+    if (tool_dot_render(&img, f->image, dot.data, dot.len, msg,
+                        sizeof(msg)) < 0)
+        tool_die("%s", msg);
+    if (strcmp(f->image, "svg") == 0 && tool_svg_add_panzoom(&img) < 0)
+        tool_die("dot -Tsvg: unexpected output");
+    err = w.write(w.ctx, img.data, img.len) < 0 ? PF_EIO : PF_OK;
+done:
+    tool_buf_release(&dot);
+    tool_buf_release(&img);
+    return err;
 }
 
 /* pprof's "X expression matched no samples" warnings. */
@@ -397,7 +426,8 @@ static pf_profile *load_diff(const flags *f, int n, char **paths)
 int main(int argc, char **argv)
 {
     pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
-    pf_writer w = { write_stdout, NULL };
+    pf_writer w;
+    tool_out *out;
     flags f;
     pf_profile *p;
     unsigned matched = 0;
@@ -434,6 +464,9 @@ int main(int argc, char **argv)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
+    /* a temporary file beside -output, renamed when all went well */
+    out = tool_out_open(f.output ? f.output : "-", TOOL_EXIT_FAIL);
+    w = tool_out_writer(out);
     f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;
@@ -441,6 +474,8 @@ int main(int argc, char **argv)
         if (err >= 0)
             err = f.out == 1 ? pf_top_write_json(t, w) : pf_top_write_csv(t, w);
         pf_top_free(t);
+    } else if (f.image) {
+        err = write_image(p, w, &f);
     } else {
         err = pf_report_write(p, w, f.kind, &f.ro);
     }
@@ -451,7 +486,6 @@ int main(int argc, char **argv)
         tool_die_lib(err == PF_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL, err,
                      argc - first > 1 ? "merged profile"
                                       : display_name(argv[first]));
-    if (fflush(stdout) != 0 || ferror(stdout))
-        tool_die("write error on stdout");
+    tool_out_commit(out);
     return TOOL_EXIT_OK;
 }
