@@ -110,6 +110,12 @@
       (56 + (h >>> 16) % 14) + '%)';
   }
 
+  /* a strongly coloured diff frame gets white text */
+  function dark(i) {
+    var n = Math.abs(cum(i)), b = Math.abs(bcum(i)), m = Math.max(n, b);
+    return m > 0 && Math.abs(n - b) / m > 0.5;
+  }
+
   /* --- drawing --- */
   function isHit(i) { return i > 0 && st.re !== null && st.re.test(D.names[D.n[i]]); }
   function render() {
@@ -125,6 +131,7 @@
       e.style.width = w + 'px';
       e.style.top = (st.flame ? H - (d + 1) * ROW : d * ROW) + 'px';
       e.style.background = colour(node);
+      if (D.diff && dark(node)) e.style.color = '#fff';
       e.setAttribute('data-i', String(node));
       e.textContent = node === 0 ? 'root' : D.names[D.n[node]];
       frag.appendChild(e);
@@ -169,7 +176,7 @@
     info.textContent = s;
     if (D.diff) {
       var lg = el('div', { id: 'fg-legend' });
-      lg.appendChild(el('span', { style: 'background:rgb(255,60,60)' }, 'grew'));
+      lg.appendChild(el('span', { style: 'background:rgb(255,60,60);color:#fff' }, 'grew'));
       lg.appendChild(el('span', { style: 'background:rgb(60,60,255);color:#fff' }, 'shrank'));
       lg.appendChild(el('span', { style: 'background:rgb(232,232,232)' }, 'unchanged'));
       lg.appendChild(document.createTextNode(
