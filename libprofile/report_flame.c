@@ -60,6 +60,7 @@ typedef struct ftree {
     size_t vcap, fcap;
     size_t pruned_n;            /* pruned paths (each with its subtree) */
     int64_t *pruned_v;          /* per type */
+    double ratio;               /* -divide_by: values embedded times this */
 } ftree;
 
 static void tree_release(ftree *t)
@@ -487,6 +488,13 @@ static int default_title(pf_sbuf *b, const pf_profile *p, size_t idx,
                            p->sample_types[idx].type);
 }
 
+/* A value as the page gets it: divided as pprof's -divide_by divides
+ * a node's value. */
+static int64_t shown(const ftree *t, int64_t v)
+{
+    return t->ratio != 1.0 ? (int64_t)((double)v * t->ratio) : v;
+}
+
 static int json_i64(pf_sbuf *b, int64_t v, bool first)
 {
     return pf__sbuf_printf(b, first ? "%lld" : ",%lld", (long long)v);
@@ -555,8 +563,9 @@ static int write_data(pf_sbuf *b, const ftree *t, const char *title)
             (err = json_str(b, p->sample_types[k].unit)) < 0 ||
             (err = pf__sbuf_printf(b, ",\"total\":%lld,\"pruned\":%lld,"
                                    "\"def\":%zu,\"units\":[",
-                                   (long long)in->totals[k],
-                                   (long long)t->pruned_v[k], def)) < 0)
+                                   (long long)shown(t, in->totals[k]),
+                                   (long long)shown(t, t->pruned_v[k]),
+                                   def)) < 0)
             goto done;
         for (size_t u = 0; u < nu; u++) {
             if ((err = pf__sbuf_puts(b, u ? ",[" : "[")) < 0 ||
@@ -602,7 +611,7 @@ static int write_data(pf_sbuf *b, const ftree *t, const char *title)
                 goto done;
             for (size_t o = 0; o < nout; o++) {
                 int64_t x = vals[(size_t)order[o] * t->nv + base + k];
-                if ((err = json_i64(b, x, o == 0)) < 0)
+                if ((err = json_i64(b, shown(t, x), o == 0)) < 0)
                     goto done;
             }
             if ((err = pf__sbuf_puts(b, "]")) < 0)
@@ -629,6 +638,12 @@ int pf__flame_write(pf_writer w, const pf__flame_input *in,
     int err;
 
     memset(&t, 0, sizeof(t));
+    /* -mean values (value / count per node) do not add up along a
+     * stack, so they have no width to draw */
+    if (o->mean)
+        return pf__error_set(PF_EINVAL, "flame graph: -mean values cannot "
+                             "be drawn as widths");
+    t.ratio = o->divide_by > 0 ? 1.0 / o->divide_by : 1.0;
     t.in = in;
     t.diff = profile_is_diff(p);
     t.nt = p->nsample_types;

@@ -211,6 +211,7 @@
       s = 'Matched: ' + fmt(sum) + ' (' + pct(sum, total()) + ')';
       if (D.diff) s = 'Matched: new ' + fmt(sum) + ', base ' + fmt(bsum) +
         ' (' + signed(sum - bsum) + ')';
+      if (D.prunedPaths) s += ', in the drawn paths';
       match.textContent = s;
       match.setAttribute('data-value', String(sum));
       match.setAttribute('data-pct', pct(sum, total()));

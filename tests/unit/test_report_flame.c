@@ -203,6 +203,32 @@ static void test_report_flame__filters_apply(void **state)
     pf_profile_free(p);
 }
 
+static void test_report_flame__divide_by_and_mean(void **state)
+{
+    pf_report_opts o = PF_REPORT_OPTS_INIT;
+    pf_profile *p = folded("main;a 30\nmain;b 15\n");
+    pf_membuf mb = PF_MEMBUF_INIT;
+    char *page, *d;
+    (void)state;
+
+    o.divide_by = 2;
+    page = flame(p, &o);
+    d = data_of(page);
+    /* each value divided as -top divides a node's (15 / 2 -> 7) */
+    assert_non_null(strstr(d, "\"c\":[[22,22,15,7]]"));
+    assert_non_null(strstr(d, "\"total\":22,"));
+    free(d);
+    free(page);
+    o.divide_by = 0;
+    o.mean = true;
+    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb),
+                                     PF_REPORT_FLAMEGRAPH, &o), PF_EINVAL);
+    assert_non_null(strstr(pf_error_last(), "-mean"));
+    assert_int_equal(mb.len, 0);
+    pf_membuf_release(&mb);
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_report_flame__title_and_header),
         cmocka_unit_test(test_report_flame__diff_keeps_base_apart),
         cmocka_unit_test(test_report_flame__filters_apply),
+        cmocka_unit_test(test_report_flame__divide_by_and_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
