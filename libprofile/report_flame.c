@@ -368,43 +368,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* Escaping                                                            */
 
-/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if the
- * bytes there are not one (overlong forms, surrogates, > U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c;
-    size_t len;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-        c = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-        c = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* S as a JSON string that is also safe inside <script>: <, >, & and
  * the JS line separators as \u escapes, invalid UTF-8 as U+FFFD. */
 static int json_str(pf_sbuf *b, const char *str)
@@ -415,7 +378,7 @@ static int json_str(pf_sbuf *b, const char *str)
     PF_TRY(pf__sbuf_puts(b, "\""));
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t len = utf8_seq(s + i, n - i, &cp);
+        size_t len = pf__utf8_len(s + i, n - i, &cp);
         if (len == 0) {
             PF_TRY(pf__sbuf_puts(b, "\\ufffd"));
             i++;
@@ -441,7 +404,7 @@ static int html_text(pf_sbuf *b, const char *str)
 
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t len = utf8_seq(s + i, n - i, &cp);
+        size_t len = pf__utf8_len(s + i, n - i, &cp);
         const char *ent = NULL;
         if (len == 0) {
             PF_TRY(pf__sbuf_puts(b, "\xef\xbf\xbd"));

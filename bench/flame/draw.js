@@ -4,23 +4,14 @@
 //
 //   NODE_PATH=$O/browser/node_modules node bench/flame/draw.js PAGE [RUNS]
 'use strict';
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const puppeteer = require('puppeteer-core');
+const { launch } = require('../../tests/browser/chrome.js');
 
 (async () => {
   const [file, runsArg] = process.argv.slice(2);
   const runs = +(runsArg || 3);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-bench-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-           '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync',
-           '--user-data-dir=' + dir],
-  });
+  const chrome = await launch();
+  const browser = chrome.browser;
   const times = [];
   let frames = 0;
   try {
@@ -36,8 +27,7 @@ const puppeteer = require('puppeteer-core');
       await page.close();
     }
   } finally {
-    await browser.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await chrome.close();
   }
   times.sort((a, b) => a - b);
   console.log(`drawn in ${times[runs >> 1]} ms (median of ${runs}; all: ${times.join(' ')}), ${frames} frame elements`);

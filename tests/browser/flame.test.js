@@ -9,9 +9,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const os = require('os');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const { CHROMIUM, launch } = require('./chrome.js');
 const [kind, pagePath, expectPath] = process.argv.slice(2);
 
 function fail(msg) {
@@ -168,17 +166,9 @@ async function main() {
     console.log(`chromium not found at ${CHROMIUM} (Debian package chromium)`);
     process.exit(77);
   }
-  const puppeteer = require('puppeteer-core');
   const ex = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
-  const profileDir = fs.mkdtempSync(path.join(process.env.WORK || os.tmpdir(), 'chrome-'));
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-           '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync',
-           '--user-data-dir=' + profileDir],
-  });
+  const chrome = await launch(process.env.WORK);
+  const browser = chrome.browser;
   const errors = [], requests = [];
   const url = 'file://' + path.resolve(pagePath);
   try {
@@ -199,8 +189,7 @@ async function main() {
   } catch (e) {
     if (!process.exitCode) { console.error(e); process.exitCode = 1; }
   } finally {
-    await browser.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
+    await chrome.close();
   }
 }
 main();

@@ -6,22 +6,13 @@
 // FRAME: hover the first frame with that text (shows the tooltip);
 // SEARCH: type it into the search box first.
 'use strict';
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const puppeteer = require('puppeteer-core');
+const { launch } = require('./chrome.js');
 
 (async () => {
   const [page_, out, frame, search] = process.argv.slice(2);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-shot-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-           '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync',
-           '--user-data-dir=' + dir],
-  });
+  const chrome = await launch();
+  const browser = chrome.browser;
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1100, height: 420 });
@@ -40,7 +31,6 @@ const puppeteer = require('puppeteer-core');
     const h = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1100, height: Math.min(h, 900) } });
   } finally {
-    await browser.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await chrome.close();
   }
 })().catch((e) => { console.error(e); process.exit(1); });

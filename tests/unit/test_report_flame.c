@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "helpers/fixture.h"
 #include "profile.h"
 
 static pf_profile *folded(const char *text)
@@ -21,17 +22,7 @@ static pf_profile *folded(const char *text)
 
 static char *flame(const pf_profile *p, const pf_report_opts *o)
 {
-    pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
-
-    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb),
-                                     PF_REPORT_FLAMEGRAPH, o), 0);
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    return fixture_report(p, PF_REPORT_FLAMEGRAPH, o);
 }
 
 /* The JSON between the data <script> tags (a fresh string). */
