@@ -161,6 +161,20 @@ async function caseDiff(page, ex) {
   }
 }
 
+// Names that are markup, entities, quotes, non-ASCII, invalid UTF-8
+// and a JS line separator are drawn as text, exactly (invalid bytes as
+// U+FFFD); an injected element would also show as a console error or a
+// network request, which every case asserts away.
+async function caseEscape(page, ex) {
+  const fs_ = await frames(page);
+  const got = fs_.map((f) => f.name).filter((n) => n !== 'root').sort();
+  const want = ex.names.slice().sort();
+  check(JSON.stringify(got) === JSON.stringify(want),
+        `frames ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
+  check(await page.$$eval('img', (e) => e.length) === 0, 'no injected <img>');
+  check(await page.title() === ex.title, `title ${await page.title()}`);
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     console.log(`chromium not found at ${CHROMIUM} (Debian package chromium)`);
@@ -182,12 +196,15 @@ async function main() {
     if (kind === 'page') await caseTop(page, ex);
     else if (kind === 'types') await caseTypes(page, ex);
     else if (kind === 'diff') await caseDiff(page, ex);
+    else if (kind === 'escape') await caseEscape(page, ex);
     else fail('unknown case ' + kind);
     check(errors.length === 0, 'console errors: ' + errors.join(' | '));
     check(requests.length === 0, 'network requests: ' + requests.join(' '));
     console.log(`ok ${kind}`);
   } catch (e) {
     if (!process.exitCode) { console.error(e); process.exitCode = 1; }
+    if (errors.length) console.error('console errors: ' + errors.join(' | '));
+    if (requests.length) console.error('requests: ' + requests.join(' '));
   } finally {
     await chrome.close();
   }
