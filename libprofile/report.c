@@ -1283,11 +1283,11 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
     case PF_REPORT_FOLDED:
         err = write_folded(&r, w);
         break;
-    case PF_REPORT_DOT:
-        err = pf__report_dot(&r, w);
-        break;
     case PF_REPORT_FLAMEGRAPH:
         err = write_flame(&r, w);
+        break;
+    case PF_REPORT_DOT:
+        err = pf__report_dot(&r, w);
         break;
     default:
         err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);

@@ -33,57 +33,45 @@ extern const size_t pf__flame_css_len;
 typedef struct fnode {
     uint32_t parent, name;      /* name: index into the input's names */
     uint32_t child, next;       /* first child, next sibling */
-    bool keep;
 } fnode;
 
+/* A distinct stack: its frames (root first) are FRAMES[off, off+len). */
+typedef struct fstack {
+    uint32_t off, len;
+    uint32_t sample;            /* one sample with this location list */
+} fstack;
+
 typedef struct ftree {
+    const pf__flame_input *in;
+    bool diff;
+    size_t nt;                  /* sample types */
+    size_t nv;                  /* values per node: types (x2 for diff) */
+    /* distinct stacks and their summed values (ns * nv) */
+    fstack *st;
+    size_t ns, st_cap;
+    int64_t *sv;
+    size_t sv_cap;
+    uint32_t *frames;
+    size_t nframes;
+    /* the kept nodes, node 0 the root; cum and flat are nn * nv */
     fnode *n;
     size_t nn, cap;
-    size_t nv;                  /* values per node: types (x2 for diff) */
-    int64_t *cum, *flat;        /* nn * nv */
-    size_t vcap;
-    pf_idxset set;
-    const pf__flame_input *in;
+    int64_t *cum, *flat;
+    size_t vcap, fcap;
+    size_t pruned_n;            /* pruned paths (each with its subtree) */
+    int64_t *pruned_v;          /* per type */
+    double ratio;               /* -divide_by: values embedded times this */
 } ftree;
 
-static bool fnode_eq(const void *ctx, uint32_t idx, const void *key)
+static void tree_release(ftree *t)
 {
-    const fnode *a = &((const ftree *)ctx)->n[idx];
-    const uint32_t *k = key;
-    return a->parent == k[0] && a->name == k[1];
-}
-
-static int tree_add_node(ftree *t, uint32_t parent, uint32_t name,
-                         uint32_t *out)
-{
-    size_t need = t->nn + 1;
-
-    PF_TRY(PF_VEC_RESERVE(t->n, t->cap, need));
-    if (need > t->vcap) {
-        size_t nc = t->vcap ? t->vcap * 2 : 1024, bytes;
-        int64_t *c, *f;
-        while (nc < need)
-            nc *= 2;
-        if (!pf__mul_ok(nc, t->nv * sizeof(int64_t), &bytes))
-            return pf__error_oom();
-        c = pf__realloc(t->cum, bytes);
-        if (!c)
-            return pf__error_oom();
-        t->cum = c;
-        f = pf__realloc(t->flat, bytes);
-        if (!f)
-            return pf__error_oom();
-        t->flat = f;
-        t->vcap = nc;
-    }
-    memset(&t->n[t->nn], 0, sizeof(fnode));
-    t->n[t->nn].parent = parent;
-    t->n[t->nn].name = name;
-    t->n[t->nn].child = t->n[t->nn].next = PF_NONE;
-    memset(t->cum + t->nn * t->nv, 0, t->nv * sizeof(int64_t));
-    memset(t->flat + t->nn * t->nv, 0, t->nv * sizeof(int64_t));
-    *out = (uint32_t)t->nn++;
-    return PF_OK;
+    pf__free(t->st);
+    pf__free(t->sv);
+    pf__free(t->frames);
+    pf__free(t->n);
+    pf__free(t->cum);
+    pf__free(t->flat);
+    pf__free(t->pruned_v);
 }
 
 static bool is_base_sample(const pf_profile *p, const pf_sample *s)
@@ -104,94 +92,234 @@ static bool profile_is_diff(const pf_profile *p)
     return false;
 }
 
-/* One pass over the samples: every sample adds its values to each node
- * of its path once (a path never repeats a node, so recursion counts
- * once per sample) and to the flat of its leaf. */
-static int tree_build(ftree *t, bool diff)
-{
-    const pf__flame_input *in = t->in;
-    const pf_profile *p = in->p;
-    size_t nt = p->nsample_types;
-    int64_t *v = pf__calloc(t->nv, sizeof(int64_t));
-    uint32_t root;
-    int err = PF_OK;
-
-    if (!v)
-        return pf__error_oom();
-    if ((err = tree_add_node(t, PF_NONE, PF_NONE, &root)) < 0)
-        goto done;
-    for (size_t si = 0; si < p->nsamples; si++) {
-        const pf_sample *s = &p->samples[si];
-        const int64_t *sv = pf__sample_vals(p, si);
-        const uint32_t *st = pf__sample_locs(p, s);
-        bool base = diff && s->nlabel && is_base_sample(p, s);
-        bool any = false;
-        uint32_t cur = root;
-
-        for (size_t k = 0; k < t->nv; k++)
-            v[k] = 0;
-        for (size_t k = 0; k < nt; k++) {
-            int64_t x = base ? -sv[k] : sv[k];
-            v[base ? nt + k : k] = x;
-            any |= x != 0;
-        }
-        if (!any || s->nloc == 0)
-            continue;
-        for (size_t k = 0; k < t->nv; k++)
-            t->cum[k] += v[k];
-        for (ssize_t i = (ssize_t)s->nloc - 1; i >= 0; i--) {
-            uint32_t off = in->loc_off[st[i]];
-            uint32_t n = in->loc_off[st[i] + 1] - off;
-            for (ssize_t j = (ssize_t)n - 1; j >= 0; j--) {
-                uint32_t key[2] = { cur, in->frame[off + (uint32_t)j] };
-                uint64_t h = pf__hash_mix(pf__hash_mix(0xf1a3u, key[0]),
-                                          key[1]);
-                uint32_t c = pf__idxset_find(&t->set, h, fnode_eq, t, key);
-                int64_t *cv;
-                if (c == PF_NONE) {
-                    if ((err = tree_add_node(t, key[0], key[1], &c)) < 0 ||
-                        (err = pf__idxset_insert(&t->set, h, c)) < 0)
-                        goto done;
-                }
-                cv = t->cum + (size_t)c * t->nv;
-                for (size_t k = 0; k < t->nv; k++)
-                    cv[k] += v[k];
-                cur = c;
-            }
-        }
-        if (cur != root) {
-            int64_t *fv = t->flat + (size_t)cur * t->nv;
-            for (size_t k = 0; k < t->nv; k++)
-                fv[k] += v[k];
-        }
-    }
-done:
-    pf__free(v);
-    return err;
-}
-
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
 }
 
-/* The drawn width of node I in sample type K: both sides of a diff. */
-static int64_t width(const ftree *t, size_t i, size_t k, bool diff,
-                     size_t nt)
+/* Grow a vector of NV int64 per entry to hold NEED entries. */
+static int vals_reserve(int64_t **v, size_t *cap, size_t need, size_t nv)
 {
-    const int64_t *c = t->cum + i * t->nv;
-    return diff ? abs64(c[k]) + abs64(c[nt + k]) : abs64(c[k]);
+    size_t nc = *cap ? *cap : 256, bytes;
+    int64_t *nvp;
+
+    if (need <= *cap)
+        return PF_OK;
+    while (nc < need)
+        nc *= 2;
+    if (!pf__mul_ok(nc, nv * sizeof(int64_t), &bytes))
+        return pf__error_oom();
+    nvp = pf__realloc(*v, bytes);
+    if (!nvp)
+        return pf__error_oom();
+    *v = nvp;
+    *cap = nc;
+    return PF_OK;
 }
 
-/* Children in name order (each list is short; the names compare as
- * the page shows them). */
-typedef struct sortctx {
-    const ftree *t;
-} sortctx;
+static bool stack_eq(const void *ctx, uint32_t idx, const void *key)
+{
+    const ftree *t = ctx;
+    const pf_profile *p = t->in->p;
+    const pf_sample *a = &p->samples[t->st[idx].sample], *b = key;
+    return a->nloc == b->nloc &&
+           memcmp(pf__sample_locs(p, a), pf__sample_locs(p, b),
+                  a->nloc * sizeof(uint32_t)) == 0;
+}
 
+/* Pass 1: the samples summed per distinct location list (base and new
+ * apart for a diff), then each distinct stack expanded into its report
+ * frames, root first. Far fewer stacks than samples in most profiles,
+ * and the tree is built from these. */
+static int collect_stacks(ftree *t)
+{
+    const pf__flame_input *in = t->in;
+    const pf_profile *p = in->p;
+    pf_idxset set;
+    size_t nframes = 0;
+    int err = PF_OK;
+
+    pf__idxset_init(&set);
+    for (size_t si = 0; si < p->nsamples; si++) {
+        const pf_sample *s = &p->samples[si];
+        const uint32_t *locs = pf__sample_locs(p, s);
+        const int64_t *v = pf__sample_vals(p, si);
+        bool base = t->diff && s->nlabel && is_base_sample(p, s);
+        bool any = false;
+        uint64_t h = 0x5f3cu;
+        uint32_t k;
+        int64_t *dst;
+
+        for (size_t j = 0; j < t->nt; j++)
+            any |= v[j] != 0;
+        if (!any || s->nloc == 0)
+            continue;
+        for (uint32_t j = 0; j < s->nloc; j++)
+            h = pf__hash_mix(h, locs[j]);
+        k = pf__idxset_find(&set, h, stack_eq, t, s);
+        if (k == PF_NONE) {
+            if ((err = PF_VEC_RESERVE(t->st, t->st_cap, t->ns + 1)) < 0 ||
+                (err = vals_reserve(&t->sv, &t->sv_cap, t->ns + 1,
+                                    t->nv)) < 0)
+                goto done;
+            k = (uint32_t)t->ns++;
+            t->st[k].sample = (uint32_t)si;
+            memset(t->sv + (size_t)k * t->nv, 0, t->nv * sizeof(int64_t));
+            if ((err = pf__idxset_insert(&set, h, k)) < 0)
+                goto done;
+            for (uint32_t j = 0; j < s->nloc; j++)
+                nframes += in->loc_off[locs[j] + 1] - in->loc_off[locs[j]];
+        }
+        dst = t->sv + (size_t)k * t->nv + (base ? t->nt : 0);
+        for (size_t j = 0; j < t->nt; j++)
+            dst[j] += base ? -v[j] : v[j];
+    }
+    t->frames = pf__malloc((nframes + 1) * sizeof(uint32_t));
+    if (!t->frames) {
+        err = pf__error_oom();
+        goto done;
+    }
+    for (size_t k = 0; k < t->ns; k++) {
+        const pf_sample *s = &p->samples[t->st[k].sample];
+        const uint32_t *locs = pf__sample_locs(p, s);
+        t->st[k].off = (uint32_t)t->nframes;
+        for (ssize_t i = (ssize_t)s->nloc - 1; i >= 0; i--) {
+            uint32_t off = in->loc_off[locs[i]];
+            uint32_t n = in->loc_off[locs[i] + 1] - off;
+            for (ssize_t j = (ssize_t)n - 1; j >= 0; j--)
+                t->frames[t->nframes++] = in->frame[off + (uint32_t)j];
+        }
+        t->st[k].len = (uint32_t)(t->nframes - t->st[k].off);
+    }
+done:
+    pf__idxset_release(&set);
+    return err;
+}
+
+/* Stacks in lexicographic frame order (a prefix first): every call
+ * path is then one contiguous run at each depth. */
+static int stack_cmp(const void *a, const void *b, void *ctx)
+{
+    const ftree *t = ctx;
+    const fstack *x = &t->st[*(const uint32_t *)a];
+    const fstack *y = &t->st[*(const uint32_t *)b];
+    const uint32_t *fx = t->frames + x->off, *fy = t->frames + y->off;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (fx[i] != fy[i])
+            return fx[i] < fy[i] ? -1 : 1;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int tree_add_node(ftree *t, uint32_t parent, uint32_t name,
+                         const int64_t *cum, uint32_t *out)
+{
+    PF_TRY(PF_VEC_RESERVE(t->n, t->cap, t->nn + 1));
+    PF_TRY(vals_reserve(&t->cum, &t->vcap, t->nn + 1, t->nv));
+    PF_TRY(vals_reserve(&t->flat, &t->fcap, t->nn + 1, t->nv));
+    t->n[t->nn].parent = parent;
+    t->n[t->nn].name = name;
+    t->n[t->nn].child = t->n[t->nn].next = PF_NONE;
+    memcpy(t->cum + t->nn * t->nv, cum, t->nv * sizeof(int64_t));
+    memset(t->flat + t->nn * t->nv, 0, t->nv * sizeof(int64_t));
+    *out = (uint32_t)t->nn++;
+    return PF_OK;
+}
+
+/* The drawn width in type K of values V: both sides of a diff. */
+static int64_t width_of(const ftree *t, const int64_t *v, size_t k)
+{
+    return t->diff ? abs64(v[k]) + abs64(v[t->nt + k]) : abs64(v[k]);
+}
+
+typedef struct work {
+    uint32_t lo, hi, depth, node;
+} work;
+
+/* Pass 2: the tree of call paths, built from the sorted stacks run by
+ * run, depth by depth; a path thinner than total / PRUNE_DIVISOR in
+ * every type is never created (its width goes to pruned_v), so the
+ * work and memory follow the kept tree, not the profile. Each stack
+ * adds to every node of its path once: recursion counts once. */
+static int tree_build(ftree *t)
+{
+    uint32_t *ord = NULL;
+    int64_t *thr = NULL, *acc = NULL;
+    work *todo = NULL;
+    size_t ntodo = 0, todo_cap = 0;
+    uint32_t root;
+    int err = PF_OK;
+
+    ord = pf__malloc((t->ns + 1) * sizeof(uint32_t));
+    thr = pf__calloc(t->nt + 1, sizeof(int64_t));
+    acc = pf__calloc(t->nv + 1, sizeof(int64_t));
+    t->pruned_v = pf__calloc(t->nt + 1, sizeof(int64_t));
+    if (!ord || !thr || !acc || !t->pruned_v) {
+        err = pf__error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < t->ns; i++) {
+        ord[i] = (uint32_t)i;
+        for (size_t k = 0; k < t->nv; k++)
+            acc[k] += t->sv[i * t->nv + k];
+    }
+    qsort_r(ord, t->ns, sizeof(uint32_t), stack_cmp, t);
+    if ((err = tree_add_node(t, PF_NONE, PF_NONE, acc, &root)) < 0)
+        goto done;
+    for (size_t k = 0; k < t->nt; k++)
+        thr[k] = width_of(t, acc, k) / PRUNE_DIVISOR;
+    if ((err = PF_VEC_RESERVE(todo, todo_cap, 1)) < 0)
+        goto done;
+    todo[ntodo++] = (work){ 0, (uint32_t)t->ns, 0, root };
+    while (ntodo) {
+        work it = todo[--ntodo];
+        uint32_t i = it.lo;
+
+        /* stacks that end here: the node's flat */
+        for (; i < it.hi && t->st[ord[i]].len == it.depth; i++)
+            for (size_t k = 0; k < t->nv; k++)
+                t->flat[(size_t)it.node * t->nv + k] +=
+                    t->sv[(size_t)ord[i] * t->nv + k];
+        while (i < it.hi) {
+            uint32_t f = t->frames[t->st[ord[i]].off + it.depth], j = i;
+            bool keep = false;
+
+            memset(acc, 0, t->nv * sizeof(int64_t));
+            for (; j < it.hi && t->frames[t->st[ord[j]].off + it.depth] == f;
+                 j++)
+                for (size_t k = 0; k < t->nv; k++)
+                    acc[k] += t->sv[(size_t)ord[j] * t->nv + k];
+            for (size_t k = 0; k < t->nt && !keep; k++) {
+                int64_t wk = width_of(t, acc, k);
+                keep = wk > 0 && wk >= thr[k];
+            }
+            if (keep) {
+                uint32_t c;
+                if ((err = tree_add_node(t, it.node, f, acc, &c)) < 0 ||
+                    (err = PF_VEC_RESERVE(todo, todo_cap, ntodo + 1)) < 0)
+                    goto done;
+                todo[ntodo++] = (work){ i, j, it.depth + 1, c };
+            } else {
+                t->pruned_n++;
+                for (size_t k = 0; k < t->nt; k++)
+                    t->pruned_v[k] += width_of(t, acc, k);
+            }
+            i = j;
+        }
+    }
+done:
+    pf__free(ord);
+    pf__free(thr);
+    pf__free(acc);
+    pf__free(todo);
+    return err;
+}
+
+/* Children in name order, as the page draws them. */
 static int child_cmp(const void *a, const void *b, void *ctx)
 {
-    const ftree *t = ((const sortctx *)ctx)->t;
+    const ftree *t = ctx;
     const fnode *x = &t->n[*(const uint32_t *)a];
     const fnode *y = &t->n[*(const uint32_t *)b];
     int r = strcmp(t->in->names[x->name], t->in->names[y->name]);
@@ -200,114 +328,45 @@ static int child_cmp(const void *a, const void *b, void *ctx)
     return x->name < y->name ? -1 : x->name > y->name;
 }
 
-/* Mark kept nodes, link kept children in name order. PRUNED_V gets,
- * per type, the width of the top-most pruned nodes. */
-static int tree_prune(ftree *t, bool diff, size_t nt, size_t *pruned_n,
-                      int64_t *pruned_v)
+static int tree_link(ftree *t)
 {
-    int64_t *thr = pf__calloc(nt + 1, sizeof(int64_t));
-    uint32_t *kids = NULL;
-    size_t *nkids = NULL, *koff = NULL;
-    sortctx sc = { t };
+    uint32_t *kids = pf__malloc((t->nn + 1) * sizeof(uint32_t));
+    size_t *koff = pf__calloc(t->nn + 1, sizeof(size_t));
+    size_t *nkids = pf__calloc(t->nn + 1, sizeof(size_t));
     int err = PF_OK;
 
-    koff = pf__calloc(t->nn + 1, sizeof(size_t));
-    nkids = pf__calloc(t->nn + 1, sizeof(size_t));
-    kids = pf__malloc((t->nn + 1) * sizeof(uint32_t));
-    if (!thr || !koff || !nkids || !kids) {
+    if (!kids || !koff || !nkids) {
         err = pf__error_oom();
         goto done;
     }
-    for (size_t k = 0; k < nt; k++)
-        thr[k] = width(t, 0, k, diff, nt) / PRUNE_DIVISOR;
-    *pruned_n = 0;
-    t->n[0].keep = true;
-    /* parents come before their children in creation order */
-    for (size_t i = 1; i < t->nn; i++) {
-        fnode *n = &t->n[i];
-        bool keep = false;
-        if (!t->n[n->parent].keep) {
-            (*pruned_n)++;
-            continue;
-        }
-        for (size_t k = 0; k < nt && !keep; k++) {
-            int64_t wk = width(t, i, k, diff, nt);
-            keep = wk > 0 && wk >= thr[k];
-        }
-        n->keep = keep;
-        if (!keep) {
-            (*pruned_n)++;
-            for (size_t k = 0; k < nt; k++)
-                pruned_v[k] += width(t, i, k, diff, nt);
-        } else {
-            nkids[n->parent]++;
-        }
-    }
+    for (size_t i = 1; i < t->nn; i++)
+        nkids[t->n[i].parent]++;
     for (size_t i = 0, off = 0; i < t->nn; i++) {
         koff[i] = off;
         off += nkids[i];
         nkids[i] = 0;
     }
-    for (size_t i = 1; i < t->nn; i++)
-        if (t->n[i].keep) {
-            uint32_t par = t->n[i].parent;
-            kids[koff[par] + nkids[par]++] = (uint32_t)i;
-        }
+    for (size_t i = 1; i < t->nn; i++) {
+        uint32_t par = t->n[i].parent;
+        kids[koff[par] + nkids[par]++] = (uint32_t)i;
+    }
     for (size_t i = 0; i < t->nn; i++) {
         uint32_t *ks = kids + koff[i];
         if (nkids[i] > 1)
-            qsort_r(ks, nkids[i], sizeof(uint32_t), child_cmp, &sc);
+            qsort_r(ks, nkids[i], sizeof(uint32_t), child_cmp, t);
         t->n[i].child = nkids[i] ? ks[0] : PF_NONE;
         for (size_t j = 0; j < nkids[i]; j++)
             t->n[ks[j]].next = j + 1 < nkids[i] ? ks[j + 1] : PF_NONE;
     }
 done:
-    pf__free(thr);
     pf__free(kids);
-    pf__free(nkids);
     pf__free(koff);
+    pf__free(nkids);
     return err;
 }
 
 /* ------------------------------------------------------------------ */
 /* Escaping                                                            */
-
-/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if the
- * bytes there are not one (overlong forms, surrogates, > U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c;
-    size_t len;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-        c = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-        c = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
 
 /* S as a JSON string that is also safe inside <script>: <, >, & and
  * the JS line separators as \u escapes, invalid UTF-8 as U+FFFD. */
@@ -319,7 +378,7 @@ static int json_str(pf_sbuf *b, const char *str)
     PF_TRY(pf__sbuf_puts(b, "\""));
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t len = utf8_seq(s + i, n - i, &cp);
+        size_t len = pf__utf8_len(s + i, n - i, &cp);
         if (len == 0) {
             PF_TRY(pf__sbuf_puts(b, "\\ufffd"));
             i++;
@@ -345,7 +404,7 @@ static int html_text(pf_sbuf *b, const char *str)
 
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t len = utf8_seq(s + i, n - i, &cp);
+        size_t len = pf__utf8_len(s + i, n - i, &cp);
         const char *ent = NULL;
         if (len == 0) {
             PF_TRY(pf__sbuf_puts(b, "\xef\xbf\xbd"));
@@ -392,6 +451,13 @@ static int default_title(pf_sbuf *b, const pf_profile *p, size_t idx,
                            p->sample_types[idx].type);
 }
 
+/* A value as the page gets it: divided as pprof's -divide_by divides
+ * a node's value. */
+static int64_t shown(const ftree *t, int64_t v)
+{
+    return t->ratio != 1.0 ? (int64_t)((double)v * t->ratio) : v;
+}
+
 static int json_i64(pf_sbuf *b, int64_t v, bool first)
 {
     return pf__sbuf_printf(b, first ? "%lld" : ",%lld", (long long)v);
@@ -401,9 +467,9 @@ static int json_i64(pf_sbuf *b, int64_t v, bool first)
  * into a string table of the names used, depths, and per sample type
  * arrays of cum and flat (new side), plus base cum and flat for a
  * diff. */
-static int write_data(pf_sbuf *b, ftree *t, bool diff, size_t pruned_n,
-                      const int64_t *pruned_v, const char *title)
+static int write_data(pf_sbuf *b, const ftree *t, const char *title)
 {
+    bool diff = t->diff;
     const pf__flame_input *in = t->in;
     const pf_profile *p = in->p;
     size_t nt = p->nsample_types, nout = 0, depth = 0, sp = 0;
@@ -444,9 +510,9 @@ static int write_data(pf_sbuf *b, ftree *t, bool diff, size_t pruned_n,
         err = json_str(b, title);
     if (err >= 0)
         err = pf__sbuf_printf(b, ",\"index\":%zu,\"diff\":%s,\"prune\":%d,"
-                              "\"prunedFrames\":%zu,\"types\":[",
+                              "\"prunedPaths\":%zu,\"types\":[",
                               in->sample_index, diff ? "true" : "false",
-                              PRUNE_DIVISOR, pruned_n);
+                              PRUNE_DIVISOR, t->pruned_n);
     if (err < 0)
         goto done;
     for (size_t k = 0; k < nt; k++) {
@@ -460,8 +526,9 @@ static int write_data(pf_sbuf *b, ftree *t, bool diff, size_t pruned_n,
             (err = json_str(b, p->sample_types[k].unit)) < 0 ||
             (err = pf__sbuf_printf(b, ",\"total\":%lld,\"pruned\":%lld,"
                                    "\"def\":%zu,\"units\":[",
-                                   (long long)in->totals[k],
-                                   (long long)pruned_v[k], def)) < 0)
+                                   (long long)shown(t, in->totals[k]),
+                                   (long long)shown(t, t->pruned_v[k]),
+                                   def)) < 0)
             goto done;
         for (size_t u = 0; u < nu; u++) {
             if ((err = pf__sbuf_puts(b, u ? ",[" : "[")) < 0 ||
@@ -507,7 +574,7 @@ static int write_data(pf_sbuf *b, ftree *t, bool diff, size_t pruned_n,
                 goto done;
             for (size_t o = 0; o < nout; o++) {
                 int64_t x = vals[(size_t)order[o] * t->nv + base + k];
-                if ((err = json_i64(b, x, o == 0)) < 0)
+                if ((err = json_i64(b, shown(t, x), o == 0)) < 0)
                     goto done;
             }
             if ((err = pf__sbuf_puts(b, "]")) < 0)
@@ -529,31 +596,28 @@ int pf__flame_write(pf_writer w, const pf__flame_input *in,
                     const pf_report_opts *o)
 {
     const pf_profile *p = in->p;
-    size_t nt = p->nsample_types, pruned_n = 0;
-    bool diff = profile_is_diff(p);
-    int64_t *pruned_v = NULL;
     pf_sbuf b = { 0 }, title = { 0 };
     ftree t;
     int err;
 
     memset(&t, 0, sizeof(t));
-    pf__idxset_init(&t.set);
+    /* -mean values (value / count per node) do not add up along a
+     * stack, so they have no width to draw */
+    if (o->mean)
+        return pf__error_set(PF_EINVAL, "flame graph: -mean values cannot "
+                             "be drawn as widths");
+    t.ratio = o->divide_by > 0 ? 1.0 / o->divide_by : 1.0;
     t.in = in;
-    t.nv = nt * (diff ? 2 : 1);
-    pruned_v = pf__calloc(nt + 1, sizeof(int64_t));
-    if (!pruned_v) {
-        err = pf__error_oom();
-        goto done;
-    }
-    if ((err = tree_build(&t, diff)) < 0)
-        goto done;
-    pf__idxset_release(&t.set);
-    if ((err = tree_prune(&t, diff, nt, &pruned_n, pruned_v)) < 0)
+    t.diff = profile_is_diff(p);
+    t.nt = p->nsample_types;
+    t.nv = t.nt * (t.diff ? 2 : 1);
+    if ((err = collect_stacks(&t)) < 0 || (err = tree_build(&t)) < 0 ||
+        (err = tree_link(&t)) < 0)
         goto done;
     if (o->html_title)
         err = pf__sbuf_puts(&title, o->html_title);
     else
-        err = default_title(&title, p, in->sample_index, diff);
+        err = default_title(&title, p, in->sample_index, t.diff);
     if (err < 0)
         goto done;
 
@@ -575,7 +639,7 @@ int pf__flame_write(pf_writer w, const pf__flame_input *in,
         (err = html_text(&b, title.s)) < 0 ||
         (err = pf__sbuf_puts(&b, "</h1></div>\n<script type=\"application/"
                              "json\" id=\"fg-data\">")) < 0 ||
-        (err = write_data(&b, &t, diff, pruned_n, pruned_v, title.s)) < 0 ||
+        (err = write_data(&b, &t, title.s)) < 0 ||
         (err = pf__sbuf_puts(&b, "</script>\n<script>\n")) < 0 ||
         (err = pf__sbuf_add(&b, (const char *)pf__flame_js,
                             pf__flame_js_len)) < 0 ||
@@ -583,11 +647,7 @@ int pf__flame_write(pf_writer w, const pf__flame_input *in,
         goto done;
     err = pf__write(w, b.s, b.len);
 done:
-    pf__idxset_release(&t.set);
-    pf__free(t.n);
-    pf__free(t.cum);
-    pf__free(t.flat);
-    pf__free(pruned_v);
+    tree_release(&t);
     pf__sbuf_release(&b);
     pf__sbuf_release(&title);
     return err;

@@ -12,6 +12,9 @@ for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
         missing="$missing $p"
 done
+# npm (the flame graph's browser tests, mk/flame.mk): part of some
+# nodejs builds (NodeSource), a package of its own in Debian's.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "missing packages:$missing" >&2

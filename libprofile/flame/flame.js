@@ -110,6 +110,12 @@
       (56 + (h >>> 16) % 14) + '%)';
   }
 
+  /* a strongly coloured diff frame gets white text */
+  function dark(i) {
+    var n = Math.abs(cum(i)), b = Math.abs(bcum(i)), m = Math.max(n, b);
+    return m > 0 && Math.abs(n - b) / m > 0.5;
+  }
+
   /* --- drawing --- */
   function isHit(i) { return i > 0 && st.re !== null && st.re.test(D.names[D.n[i]]); }
   function render() {
@@ -125,6 +131,7 @@
       e.style.width = w + 'px';
       e.style.top = (st.flame ? H - (d + 1) * ROW : d * ROW) + 'px';
       e.style.background = colour(node);
+      if (D.diff && dark(node)) e.style.color = '#fff';
       e.setAttribute('data-i', String(node));
       e.textContent = node === 0 ? 'root' : D.names[D.n[node]];
       frag.appendChild(e);
@@ -162,14 +169,14 @@
     s = 'Total ' + ty.type + ': ' + fmt(ty.total);
     if (D.diff) s += ' (base; new: ' + fmt(cum(0)) + ', ' +
       signed(cum(0) - bcum(0)) + ')';
-    if (D.prunedFrames)
-      s += '. ' + D.prunedFrames + ' frames thinner than 1/' + D.prune +
-        ' of the total in every sample type are not drawn (' +
+    if (D.prunedPaths)
+      s += '. Not drawn: ' + D.prunedPaths + ' call paths thinner than 1/' +
+        D.prune + ' of the total in every sample type, with their callees (' +
         fmt(ty.pruned) + ', ' + pct(ty.pruned, D.diff ? cum(0) + bcum(0) : ty.total) + ').';
     info.textContent = s;
     if (D.diff) {
       var lg = el('div', { id: 'fg-legend' });
-      lg.appendChild(el('span', { style: 'background:rgb(255,60,60)' }, 'grew'));
+      lg.appendChild(el('span', { style: 'background:rgb(255,60,60);color:#fff' }, 'grew'));
       lg.appendChild(el('span', { style: 'background:rgb(60,60,255);color:#fff' }, 'shrank'));
       lg.appendChild(el('span', { style: 'background:rgb(232,232,232)' }, 'unchanged'));
       lg.appendChild(document.createTextNode(
@@ -204,6 +211,7 @@
       s = 'Matched: ' + fmt(sum) + ' (' + pct(sum, total()) + ')';
       if (D.diff) s = 'Matched: new ' + fmt(sum) + ', base ' + fmt(bsum) +
         ' (' + signed(sum - bsum) + ')';
+      if (D.prunedPaths) s += ', in the drawn paths';
       match.textContent = s;
       match.setAttribute('data-value', String(sum));
       match.setAttribute('data-pct', pct(sum, total()));

@@ -9,8 +9,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-
-const { CHROMIUM, launch, close } = require('./chromium.js');
+const { CHROMIUM, launch } = require('./chrome.js');
 const [kind, pagePath, expectPath] = process.argv.slice(2);
 
 function fail(msg) {
@@ -162,13 +161,28 @@ async function caseDiff(page, ex) {
   }
 }
 
+// Names that are markup, entities, quotes, non-ASCII, invalid UTF-8
+// and a JS line separator are drawn as text, exactly (invalid bytes as
+// U+FFFD); an injected element would also show as a console error or a
+// network request, which every case asserts away.
+async function caseEscape(page, ex) {
+  const fs_ = await frames(page);
+  const got = fs_.map((f) => f.name).filter((n) => n !== 'root').sort();
+  const want = ex.names.slice().sort();
+  check(JSON.stringify(got) === JSON.stringify(want),
+        `frames ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
+  check(await page.$$eval('img', (e) => e.length) === 0, 'no injected <img>');
+  check(await page.title() === ex.title, `title ${await page.title()}`);
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     console.log(`chromium not found at ${CHROMIUM} (Debian package chromium)`);
     process.exit(77);
   }
   const ex = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
-  const browser = await launch();
+  const chrome = await launch(process.env.WORK);
+  const browser = chrome.browser;
   const errors = [], requests = [];
   const url = 'file://' + path.resolve(pagePath);
   try {
@@ -182,14 +196,17 @@ async function main() {
     if (kind === 'page') await caseTop(page, ex);
     else if (kind === 'types') await caseTypes(page, ex);
     else if (kind === 'diff') await caseDiff(page, ex);
+    else if (kind === 'escape') await caseEscape(page, ex);
     else fail('unknown case ' + kind);
     check(errors.length === 0, 'console errors: ' + errors.join(' | '));
     check(requests.length === 0, 'network requests: ' + requests.join(' '));
     console.log(`ok ${kind}`);
   } catch (e) {
     if (!process.exitCode) { console.error(e); process.exitCode = 1; }
+    if (errors.length) console.error('console errors: ' + errors.join(' | '));
+    if (requests.length) console.error('requests: ' + requests.join(' '));
   } finally {
-    await close(browser);
+    await chrome.close();
   }
 }
 main();

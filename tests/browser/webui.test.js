@@ -13,7 +13,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, close } = require('./chromium.js');
+const { launch } = require('./chrome.js');
 
 const [base, expectPath, shotDir] = process.argv.slice(2);
 const ex = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
@@ -34,7 +34,8 @@ async function rows(page) {
 }
 
 async function main() {
-  const browser = await launch();
+  const chrome = await launch(process.env.WORK);
+  const browser = chrome.browser;
   const origin = new URL(base).origin;
   const errors = [], foreign = [];
   let nrequests = 0;
@@ -104,7 +105,7 @@ async function main() {
     same(foreign, [], 'requests leaving ' + origin);
     check(nrequests >= 6, 'too few requests seen: ' + nrequests);
   } finally {
-    await close(browser);
+    await chrome.close();
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "helpers/fixture.h"
 #include "profile.h"
 
 static pf_profile *folded(const char *text)
@@ -21,17 +22,7 @@ static pf_profile *folded(const char *text)
 
 static char *flame(const pf_profile *p, const pf_report_opts *o)
 {
-    pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
-
-    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb),
-                                     PF_REPORT_FLAMEGRAPH, o), 0);
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    return fixture_report_text(p, PF_REPORT_FLAMEGRAPH, o);
 }
 
 /* The JSON between the data <script> tags (a fresh string). */
@@ -70,7 +61,7 @@ static void test_report_flame__aggregates_paths_once_per_sample(void **state)
     assert_non_null(strstr(d, "\"c\":[[10,10,8,3,5,2]]"));
     assert_non_null(strstr(d, "\"f\":[[0,0,0,3,5,2]]"));
     assert_non_null(strstr(d, "\"diff\":false"));
-    assert_non_null(strstr(d, "\"prunedFrames\":0"));
+    assert_non_null(strstr(d, "\"prunedPaths\":0"));
     free(d);
     free(page);
     pf_profile_free(p);
@@ -78,8 +69,8 @@ static void test_report_flame__aggregates_paths_once_per_sample(void **state)
 
 static void test_report_flame__prunes_thin_paths(void **state)
 {
-    /* 1 in 10001 is below 1/5000: "thin" and its child go, their
-     * count and total are kept */
+    /* 1 in 10001 is below 1/5000: "thin" goes with its child; the
+     * number of such paths and their total are kept */
     pf_profile *p = folded("main;hot 10000\nmain;thin;leaf 1\n");
     char *page, *d;
     (void)state;
@@ -88,7 +79,7 @@ static void test_report_flame__prunes_thin_paths(void **state)
     d = data_of(page);
     assert_null(strstr(d, "thin"));
     assert_null(strstr(d, "leaf"));
-    assert_non_null(strstr(d, "\"prunedFrames\":2"));
+    assert_non_null(strstr(d, "\"prunedPaths\":1"));
     assert_non_null(strstr(d, "\"pruned\":1,"));
     assert_non_null(strstr(d, "\"c\":[[10001,10001,10000]]"));
     free(d);
@@ -203,6 +194,32 @@ static void test_report_flame__filters_apply(void **state)
     pf_profile_free(p);
 }
 
+static void test_report_flame__divide_by_and_mean(void **state)
+{
+    pf_report_opts o = PF_REPORT_OPTS_INIT;
+    pf_profile *p = folded("main;a 30\nmain;b 15\n");
+    pf_membuf mb = PF_MEMBUF_INIT;
+    char *page, *d;
+    (void)state;
+
+    o.divide_by = 2;
+    page = flame(p, &o);
+    d = data_of(page);
+    /* each value divided as -top divides a node's (15 / 2 -> 7) */
+    assert_non_null(strstr(d, "\"c\":[[22,22,15,7]]"));
+    assert_non_null(strstr(d, "\"total\":22,"));
+    free(d);
+    free(page);
+    o.divide_by = 0;
+    o.mean = true;
+    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb),
+                                     PF_REPORT_FLAMEGRAPH, &o), PF_EINVAL);
+    assert_non_null(strstr(pf_error_last(), "-mean"));
+    assert_int_equal(mb.len, 0);
+    pf_membuf_release(&mb);
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_report_flame__title_and_header),
         cmocka_unit_test(test_report_flame__diff_keeps_base_apart),
         cmocka_unit_test(test_report_flame__filters_apply),
+        cmocka_unit_test(test_report_flame__divide_by_and_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
