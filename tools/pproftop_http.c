@@ -293,15 +293,18 @@ static bool view_parse(view *v, struct MHD_Connection *c)
 }
 
 /* The current query, with parameter SKIP left out (-1 = none), for
- * links that keep the view's options. Starts with '?' unless empty. */
-static void hb_query(hbuf *b, const view *v, int skip)
+ * links that keep the view's options: "?a=1&b=2", or "&a=1&b=2" when
+ * MORE (the link has a parameter already); nothing if empty. In HTML
+ * attributes (HTML) the '&' are written "&amp;". */
+static void hb_query(hbuf *b, const view *v, int skip, bool more, bool html)
 {
-    bool first = true;
+    const char *amp = html ? "&amp;" : "&";
+    bool first = !more;
 
     for (int i = 0; i < Q_COUNT; i++) {
         if (i == skip || !v->q[i])
             continue;
-        hb_puts(b, first ? "?" : "&");
+        hb_puts(b, first ? "?" : amp);
         hb_puts(b, qparams[i].name);
         hb_puts(b, "=");
         hb_urlenc(b, v->q[i]);
@@ -365,7 +368,7 @@ static void hb_nav(hbuf *b, const view *v)
     hb_puts(b, "</span><span class=\"pfui-views\">View:");
     for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
         hb_printf(b, " <a href=\"%s", views[i].path);
-        hb_query(b, v, -1);
+        hb_query(b, v, -1, false, true);
         hb_printf(b, "\"%s>%s</a>",
                   strcmp(v->path, views[i].path) == 0 ? " class=\"pfui-cur\""
                                                        : "",
@@ -480,7 +483,7 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const view *v,
     hbuf b = { 0 };
 
     hb_puts(&b, to);
-    hb_query(&b, v, -1);
+    hb_query(&b, v, -1, false, false);
     if (b.oom || !(r = MHD_create_response_from_buffer(
                        0, (char *)"", MHD_RESPMEM_PERSISTENT))) {
         free(b.s);
@@ -579,9 +582,7 @@ static enum MHD_Result view_top(struct MHD_Connection *c, view *v)
             b.oom |= re.oom;
             free(re.s);
         }
-        hb_query(&b, v, Q_F);
-        if (b.s && b.s[b.len - 1] == '?')
-            b.len--;
+        hb_query(&b, v, Q_F, true, true);
         hb_puts(&b, "\">");
         hb_esc(&b, r->name);
         hb_puts(&b, "</a>");

@@ -55,8 +55,21 @@ grep -q '<option value="samples" selected>' "$WORK/body" ||
 grep -q '<input name="f" value="cpuHeavy|cpuLight">' "$WORK/body" ||
     die "filter box does not show the focus"
 # the view links keep the query
-grep -q 'href="/ui/peek?f=cpuHeavy%7CcpuLight&h=lightMix&si=samples"' \
+grep -q 'href="/ui/peek?f=cpuHeavy%7CcpuLight&amp;h=lightMix&amp;si=samples"' \
     "$WORK/body" || die "navigation links lose the query"
+# a row's name links to its peek view, with the other options kept
+link=$(grep -o 'href="/ui/peek?f=%5Emain%5C.cpuLight%24[^"]*"' "$WORK/body") ||
+    die "no peek link for main.cpuLight"
+link=${link#href=\"}
+link=${link%\"}
+[ "$link" = '/ui/peek?f=%5Emain%5C.cpuLight%24&amp;h=lightMix&amp;si=samples' ] ||
+    die "peek link '$link'"
+fetch "$(printf '%s' "$link" | sed 's/&amp;/\&/g')"
+expect_page 200
+pre_text pfui-peek >"$WORK/html.txt"
+"$BIN/pproftop" '-peek=^main\.cpuLight$' '-focus=^main\.cpuLight$' -hide=lightMix \
+    -sample_index=samples "$P" >"$WORK/text.txt"
+expect_same "$WORK/html.txt" "$WORK/text.txt"
 fetch '/ui/top?g=lines&s=main'
 top_rows_html >"$WORK/html.rows"
 top_rows_text -lines -show=main "$P" >"$WORK/text.rows"
