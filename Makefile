@@ -57,7 +57,7 @@ LIB_SRCS := $(sort $(wildcard libprofile/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/proto/profile.pb-c.o
 TOOL_SRCS := $(sort $(wildcard tools/pprof*.c))
 TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/bin/%)
-TOOL_COMMON := $(O)/tools/tool.o
+TOOL_COMMON := $(O)/tools/tool.o $(O)/tools/tool_dot.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))

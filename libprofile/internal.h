@@ -272,6 +272,11 @@ int pf__vformat(const char **out, char **big, char *small, size_t size,
 int pf__writef(pf_writer w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Length (1..4) of the valid UTF-8 sequence at S (N > 0 bytes left),
+ * its code point in *CP; 0 for bytes that are not one (overlong forms,
+ * surrogates, above U+10FFFF, truncated). text_write_common.c. */
+size_t pf__utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
+
 bool pf__is_gzip(const void *buf, size_t len);
 /* Gunzip BUF (all members) into *OUT (pf__malloc'd, caller frees),
  * failing with PF_ETOOBIG past CAP bytes. */

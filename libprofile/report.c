@@ -26,38 +26,6 @@
 /* ------------------------------------------------------------------ */
 /* The graph                                                           */
 
-typedef struct rnode {
-    const char *name, *file, *objfile;
-    uint64_t address;
-    int64_t lineno, startline;
-    int64_t flat, flatdiv, cum, cumdiv;
-    const char *pname;          /* printable name (in the profile) */
-    uint32_t stamp;             /* sample index + 1 that last added cum */
-    bool kept;
-    bool maybe_inline;          /* some location has it as inlined line */
-    bool in_inline, in_noinline;
-} rnode;
-
-typedef struct redge {
-    uint32_t src, dst;
-    int64_t w, wd;
-    uint32_t stamp;
-    bool inl;
-    bool dead;                  /* trimmed (below edgefraction) */
-} redge;
-
-typedef struct graph {
-    pf_profile *p;
-    rnode *nodes;
-    size_t nnodes, nodes_cap;
-    pf_idxset nodeset;
-    uint32_t *loc_off;          /* per location: first entry of ln_node */
-    uint32_t *ln_node;          /* node per (location, line) */
-    redge *edges;
-    size_t nedges, edges_cap;
-    pf_idxset edgeset;
-} graph;
-
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
@@ -239,11 +207,6 @@ done:
     return err;
 }
 
-typedef struct valsel {
-    size_t idx;
-    bool mean;
-} valsel;
-
 static inline void sample_w(const pf_profile *p, size_t si, const valsel *vs,
                             int64_t *w, int64_t *dw)
 {
@@ -312,6 +275,7 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
         const uint32_t *st = pf__sample_locs(p, s);
         uint32_t stamp = (uint32_t)si + 1, parent = PF_NONE;
         int64_t w, dw;
+        bool residual = false;
 
         sample_w(p, si, vs, &w, &dw);
         if (w == 0 && dw == 0)
@@ -321,8 +285,10 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
             for (ssize_t j = (ssize_t)n - 1; j >= 0; j--) {
                 uint32_t id = g->ln_node[off + (uint32_t)j];
                 bool inl = (uint32_t)j != n - 1;
-                if (!g->nodes[id].kept)
+                if (!g->nodes[id].kept) {
+                    residual = true;
                     continue;
+                }
                 if (parent != PF_NONE && parent != id &&
                     (!inline_only || g->nodes[id].maybe_inline)) {
                     uint32_t key[2] = { parent, id };
@@ -337,6 +303,7 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
                         g->edges[e].src = parent;
                         g->edges[e].dst = id;
                         g->edges[e].inl = inl;
+                        g->edges[e].residual = residual;
                         PF_TRY(pf__idxset_insert(&g->edgeset, h, e));
                         g->edges[e].stamp = stamp;
                         g->edges[e].w = w;
@@ -348,9 +315,12 @@ static int graph_edges(graph *g, const valsel *vs, bool inline_only)
                         ed->wd += dw;
                         if (!inl)
                             ed->inl = false;
+                        if (residual)
+                            ed->residual = true;
                     }
                 }
                 parent = id;
+                residual = false;
             }
         }
     }
@@ -410,24 +380,6 @@ static int node_cmp(const void *x, const void *y, void *ctx)
 /* ------------------------------------------------------------------ */
 /* Report state                                                        */
 
-typedef struct report {
-    pf_profile *p;              /* private, filtered copy */
-    const pf_report_opts *o;
-    valsel vs;
-    const char *sample_type;    /* with "mean_" when -mean */
-    const char *sample_unit;
-    const char *out_unit;       /* "minimum" until selected */
-    double ratio;               /* 1 / -divide_by; applied if > 0, != 1 */
-    int64_t total;
-    char *type_buf;
-    graph g;
-    uint32_t *order;            /* kept nodes, sorted */
-    size_t norder;
-    size_t orig_count, dropped_nodes;
-    int64_t edge_cutoff;
-    bool peek_matched;
-} report;
-
 /* pprof's -divide_by: int64(float64(v) * ratio), before formatting
  * and before choosing the output unit. */
 static int64_t divided(const report *r, int64_t v)
@@ -485,6 +437,7 @@ static void report_release(report *r)
 {
     graph_release(&r->g);
     pf__free(r->order);
+    pf__free(r->totals);
     pf__free(r->type_buf);
     pf_profile_free(r->p);
     memset(r, 0, sizeof(*r));
@@ -540,6 +493,17 @@ static int report_prepare(report *r, const pf_profile *src,
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
     r->total = compute_total(r->p, &r->vs);
+    if (kind == PF_REPORT_FLAMEGRAPH) {
+        r->totals = pf__malloc(r->p->nsample_types * sizeof(int64_t));
+        if (!r->totals) {
+            err = pf__error_oom();
+            goto fail;
+        }
+        for (size_t i = 0; i < r->p->nsample_types; i++) {
+            valsel vi = { i, false };
+            r->totals[i] = compute_total(r->p, &vi);
+        }
+    }
     if (!o->relative &&
         (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
         goto fail;
@@ -551,6 +515,36 @@ static int report_prepare(report *r, const pf_profile *src,
 fail:
     report_release(r);
     return err;
+}
+
+/* selectOutputUnit, over the R->norder nodes of R->order. */
+static void select_unit(report *r)
+{
+    const graph *g = &r->g;
+    size_t n = r->norder;
+
+    if (strcmp(r->out_unit, "minimum") == 0 && n > 0) {
+        int64_t minv = 0, maxv = r->total;
+        const char *minu, *maxu, *unit;
+        for (size_t i = 0; i < n; i++) {
+            const rnode *nd = &g->nodes[r->order[i]];
+            int64_t m = abs64(node_flat(nd));
+            if (m == 0)
+                m = abs64(node_cum(nd));
+            if (m > 0 && (minv == 0 || m < minv))
+                minv = m;
+        }
+        if (minv == 0)
+            minv = maxv;
+        minv = divided(r, minv);
+        maxv = divided(r, maxv);
+        pf_unit_scale(minv, r->sample_unit, "minimum", &minu);
+        pf_unit_scale(maxv, r->sample_unit, "minimum", &maxu);
+        unit = minu;
+        if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
+            pf_unit_scale(100 * minv, r->sample_unit, "minimum", &unit);
+        r->out_unit = unit[0] ? unit : r->sample_unit;
+    }
 }
 
 /* newTrimmedGraph + selectOutputUnit. */
@@ -603,6 +597,12 @@ static int report_graph(report *r, pf_report_kind kind)
     r->norder = n;
     for (size_t i = 0; i < n; i++)
         g->nodes[r->order[i]].kept = true;
+    /* pprof leaves nodes with flat == cum == 0 (a diff that cancels)
+     * out of the node list but keeps their edges, unless trimming made
+     * it rebuild the graph from the kept nodes. */
+    if (r->dropped_nodes == 0 && n == r->orig_count)
+        for (size_t i = 0; i < g->nnodes; i++)
+            g->nodes[i].kept = true;
     if ((err = graph_edges(g, &r->vs, kind == PF_REPORT_TOP)) < 0)
         return err;
     for (size_t i = 0; i < g->nedges; i++) {
@@ -616,29 +616,7 @@ static int report_graph(report *r, pf_report_kind kind)
         else
             g->nodes[e->dst].in_noinline = true;
     }
-    /* selectOutputUnit */
-    if (strcmp(r->out_unit, "minimum") == 0 && n > 0) {
-        int64_t minv = 0, maxv = r->total;
-        const char *minu, *maxu, *unit;
-        for (size_t i = 0; i < n; i++) {
-            const rnode *nd = &g->nodes[r->order[i]];
-            int64_t m = abs64(node_flat(nd));
-            if (m == 0)
-                m = abs64(node_cum(nd));
-            if (m > 0 && (minv == 0 || m < minv))
-                minv = m;
-        }
-        if (minv == 0)
-            minv = maxv;
-        minv = divided(r, minv);
-        maxv = divided(r, maxv);
-        pf_unit_scale(minv, r->sample_unit, "minimum", &minu);
-        pf_unit_scale(maxv, r->sample_unit, "minimum", &maxu);
-        unit = minu;
-        if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
-            pf_unit_scale(100 * minv, r->sample_unit, "minimum", &unit);
-        r->out_unit = unit[0] ? unit : r->sample_unit;
-    }
+    select_unit(r);
     return PF_OK;
 }
 
@@ -773,6 +751,19 @@ static int add_filter_line(lines *out, const char *k, const char *v)
     return lines_add(out, "   %s=%s", k, v);
 }
 
+/* pprof's genLabel: "Dropped N nodes (cum <= X)", if N > 0. */
+static int dropped_line(const report *r, lines *out, size_t n,
+                        const char *what, const char *key, double fraction)
+{
+    char a[64];
+
+    if (n == 0)
+        return PF_OK;
+    fmt_value(r, a, sizeof(a), abs64((int64_t)((double)r->total * fraction)));
+    return lines_add(out, "Dropped %zu %s%s (%s <= %s)", n, what,
+                     n > 1 ? "s" : "", key, a);
+}
+
 /* pprof's reportLabels (without the graph legend). */
 static int report_labels(const report *r, lines *out)
 {
@@ -803,14 +794,12 @@ static int report_labels(const report *r, lines *out)
     PF_TRY(lines_add(out, "Showing nodes accounting for %s, %s of %s total",
                      a, pct + strspn(pct, " "), b));
     if (r->total != 0) {
-        if (r->dropped_nodes > 0) {
-            double nf = r->o->nodefraction >= 0 ? r->o->nodefraction : 0.005;
-            fmt_value(r, a, sizeof(a),
-                      abs64((int64_t)((double)r->total * nf)));
-            PF_TRY(lines_add(out, "Dropped %zu node%s (cum <= %s)",
-                             r->dropped_nodes,
-                             r->dropped_nodes > 1 ? "s" : "", a));
-        }
+        PF_TRY(dropped_line(r, out, r->dropped_nodes, "node", "cum",
+                            r->o->nodefraction >= 0 ? r->o->nodefraction
+                                                    : 0.005));
+        PF_TRY(dropped_line(r, out, r->dropped_edges, "edge", "freq",
+                            r->o->edgefraction >= 0 ? r->o->edgefraction
+                                                    : 0.001));
         if (r->norder > 0 && r->norder < r->orig_count)
             PF_TRY(lines_add(out, "Showing top %zu nodes out of %zu",
                              r->norder, r->orig_count));
@@ -1222,6 +1211,38 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* flame graph (drawn by report_flame.c)                               */
+
+/* The prepared profile and its frame names, with every sample type's
+ * total taken where pprof takes the report total (before the focus
+ * filters unless -relative_percentages). */
+static int write_flame(report *r, pf_writer w)
+{
+    pf__flame_input in;
+    const char **names = NULL;
+    int err;
+
+    if ((err = graph_nodes(&r->g, r->p)) < 0)
+        return err;
+    names = pf__malloc((r->g.nnodes + 1) * sizeof(*names));
+    if (!names)
+        return pf__error_oom();
+    for (size_t i = 0; i < r->g.nnodes; i++)
+        names[i] = r->g.nodes[i].pname;
+    memset(&in, 0, sizeof(in));
+    in.p = r->p;
+    in.sample_index = r->vs.idx;
+    in.totals = r->totals;
+    in.loc_off = r->g.loc_off;
+    in.frame = r->g.ln_node;
+    in.names = names;
+    in.nnames = r->g.nnodes;
+    err = pf__flame_write(w, &in, r->o);
+    pf__free(names);
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
 /* Public entry points                                                 */
 
 static const pf_report_opts default_opts = PF_REPORT_OPTS_INIT;
@@ -1236,6 +1257,8 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
 
     if (!opts)
         opts = &default_opts;
+    if (kind == PF_REPORT_LIST)
+        return pf__report_list_write(p, w, opts);
     if (kind == PF_REPORT_PEEK) {
         if (!set(opts->symbol))
             return pf__error_set(PF_EINVAL, "peek: no regexp given");
@@ -1259,6 +1282,12 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
         break;
     case PF_REPORT_FOLDED:
         err = write_folded(&r, w);
+        break;
+    case PF_REPORT_FLAMEGRAPH:
+        err = write_flame(&r, w);
+        break;
+    case PF_REPORT_DOT:
+        err = pf__report_dot(&r, w);
         break;
     default:
         err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);
@@ -1461,4 +1490,66 @@ int pf_top_write_csv(const pf_top *t, pf_writer w)
         PF_TRY(pf__writef(w, ",%s\n", r->inline_label));
     }
     return PF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* For report_dot.c (report_priv.h)                                    */
+
+int pf__report_prepare(report *r, const pf_profile *p,
+                       const pf_report_opts *o, pf_report_kind kind)
+{
+    return report_prepare(r, p, o, kind);
+}
+
+void pf__report_release(report *r)
+{
+    report_release(r);
+}
+
+int pf__rgraph_nodes(graph *g, pf_profile *p)
+{
+    return graph_nodes(g, p);
+}
+
+void pf__rgraph_values(graph *g, const valsel *vs)
+{
+    graph_values(g, vs);
+}
+
+int pf__rgraph_edges(graph *g, const valsel *vs)
+{
+    return graph_edges(g, vs, false);
+}
+
+int pf__rnode_info_cmp(const rnode *a, const rnode *b)
+{
+    return info_cmp(a, b);
+}
+
+int pf__redge_cmp(const void *a, const void *b, void *ctx)
+{
+    return edge_cmp(a, b, ctx);
+}
+
+void pf__report_select_unit(report *r)
+{
+    select_unit(r);
+}
+
+void pf__report_fmt_value(const report *r, char *buf, size_t size,
+                          int64_t v)
+{
+    fmt_value(r, buf, size, v);
+}
+
+int pf__report_legend(const report *r,
+                      int (*fn)(void *ctx, const char *line), void *ctx)
+{
+    lines l = { 0 };
+    int err = report_labels(r, &l);
+
+    for (size_t i = 0; err >= 0 && i < l.n; i++)
+        err = fn(ctx, l.v[i]);
+    lines_release(&l);
+    return err;
 }

@@ -185,3 +185,25 @@ void pf_unit_percentage(char *buf, size_t size, int64_t value, int64_t total)
     else
         snprintf(buf, size, "%5.2g%%", ratio);
 }
+
+size_t pf__unit_ladder(const char *unit, const char **names, double *factors,
+                       size_t max, size_t *def)
+{
+    *def = 0;
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        const unit_family *f = &families[i];
+        const unit_def *from = sniff(f, unit ? unit : "");
+        size_t n = 0;
+
+        if (!from)
+            continue;
+        for (size_t j = 0; j < f->n && n < max; j++, n++) {
+            names[n] = f->units[j].name;
+            factors[n] = f->units[j].factor / from->factor;
+            if (strcmp(f->units[j].name, f->default_name) == 0)
+                *def = n;
+        }
+        return n;
+    }
+    return 0;
+}

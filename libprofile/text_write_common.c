@@ -344,8 +344,7 @@ static int buf_add(char **buf, size_t *len, size_t *cap, const char *s,
     return PF_OK;
 }
 
-/* Length of the valid UTF-8 sequence at S (1..4), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+size_t pf__utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
     size_t k, i;
     uint32_t c;
@@ -386,7 +385,7 @@ int pf__go_quote(char **buf, size_t *len, size_t *cap, const char *s,
     PF_TRY(buf_add(buf, len, cap, "\"", 1));
     while (i < n) {
         uint32_t cp;
-        size_t k = utf8_len(u + i, n - i, &cp);
+        size_t k = pf__utf8_len(u + i, n - i, &cp);
         const char *rep = NULL;
 
         if (k == 0) {

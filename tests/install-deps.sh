@@ -17,12 +17,13 @@ set -eu
 #        (benchmarks); graphviz (call graphs); chromium (pages are tested
 #        in a real browser) with nodejs (drives it); linux-perf (the
 #        unwinder's oracle, perf input); man-db and groff (man pages);
-#        python3 and jq (JSON checks)
+#        python3 and jq (JSON checks); libxml2-utils (xmllint: SVG
+#        is well-formed XML)
 pkgs="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
 libdw-dev libelf-dev libmicrohttpd-dev libcurl4-openssl-dev
 libcmocka-dev golang-go curl elfutils binutils libgoogle-perftools-dev llvm clang
 clang-19 libclang-rt-19-dev llvm-19 time graphviz chromium nodejs linux-perf
-man-db groff-base python3 jq"
+man-db groff-base python3 jq libxml2-utils"
 if [ "${1:-}" = --list ]; then
     printf '%s\n' $pkgs
     exit 0
@@ -32,6 +33,9 @@ for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
         missing="$missing $p"
 done
+# npm (the flame graph's browser tests, mk/flame.mk): part of some
+# nodejs builds (NodeSource), a package of its own in Debian's.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "missing packages:$missing" >&2

@@ -1,16 +1,21 @@
 /*
  * pproftop: the reports of `go tool pprof` (-top, -traces, -tree,
- * -peek) with the same flags and byte-identical text, plus folded
- * stacks and JSON/CSV for scripts. See docs/TOOLS-pproftop.md.
+ * -peek, -dot) with the same flags and byte-identical text, plus folded
+ * stacks and JSON/CSV for scripts, and the call graph drawn by Graphviz
+ * (-svg, -png, ...). See docs/TOOLS-pproftop.md.
  *
  * Flags are parsed the way Go's flag package does it (-name, --name,
  * -name=value, -name value), so command lines written for
  * `go tool pprof -top` work unchanged.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "pproftop_http.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -24,8 +29,20 @@ static const char usage_text[] =
     "  -traces             every sample's stack, as -traces\n"
     "  -tree               callers/callees of every node, as -tree\n"
     "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
+    "  -list=RE            annotated source of functions matching RE, as -list\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
     "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -flamegraph         interactive flame graph, one HTML page\n"
+    "                      (docs/FLAMEGRAPH.md)\n"
+    "  -http=HOST:PORT     serve a web UI (graph, top, flame graph, peek,\n"
+    "                      source) on HOST:PORT (':PORT' = 127.0.0.1,\n"
+    "                      port 0 = any free port) until SIGINT/SIGTERM\n"
+    "  -no_browser         with -http: do not start $BROWSER/xdg-open\n"
+    "  -dot                the call graph in Graphviz DOT, as -dot\n"
+    "  -svg, -png, -pdf, -ps, -gif\n"
+    "                      the call graph drawn by Graphviz's dot (run as a\n"
+    "                      child process; Debian package graphviz)\n"
+    "  -output=FILE, -o FILE  write to FILE (atomically) instead of stdout\n"
     "\n"
     "Options (as go tool pprof):\n"
     "  -sample_index=NAME|N  value to report (default: the profile's)\n"
@@ -33,7 +50,7 @@ static const char usage_text[] =
     "  -total_delay -contentions -mean_delay\n"
     "                      shorthands for -sample_index (and -mean)\n"
     "  -mean               average value per event (value / value 0)\n"
-    "  -nodecount=N        show at most N nodes (top: all; tree: 80)\n"
+    "  -nodecount=N        show at most N nodes (top: all; tree, graphs: 80)\n"
     "  -nodefraction=F     hide nodes below F of the total (0.005)\n"
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
@@ -48,12 +65,18 @@ static const char usage_text[] =
     "  -relative_percentages  percentages of the focused total\n"
     "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
     "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -source_path=DIRS   where -list looks for sources (':'-separated)\n"
+    "  -trim_path=PREFIXES path prefixes -list strips first (':'-separated)\n"
+    "  -diff_base=FILE     compare with FILE: percentages of its total,\n"
+    "                      its samples kept apart\n"
+    "  -base=FILE          subtract FILE\n"
+    "  -normalize          scale FILE... to the base's total first\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
     "Exit status: 0 success, 1 failure (unreadable input, -peek matching\n"
-    "nothing), 2 usage error (bad flag, invalid regexp or tag filter,\n"
-    "unknown sample index).\n";
+    "nothing, unwritable -output, dot missing or failing), 2 usage error\n"
+    "(bad flag, invalid regexp or tag filter, unknown sample index).\n";
 
 typedef struct flags {
     pf_report_opts ro;
@@ -62,7 +85,15 @@ typedef struct flags {
     int nkind;
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
+    const char *http;           /* -http=HOST:PORT */
+    bool no_browser;
     int gran_set;
+    /* -base / -diff_base: as in go tool pprof, the last one of each
+     * flag counts, and an empty value unsets it. */
+    const char *base, *diff_base;
+    bool normalize;
+    const char *image;          /* -svg, -png, ...: dot -T<image> */
+    const char *output;         /* -output=FILE; NULL = stdout */
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -114,7 +145,9 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 },
+        { "mean_delay", 26 }, { "dot", 27 }, { "svg", 28 }, { "png", 29 },
+        { "pdf", 30 }, { "ps", 31 }, { "gif", 32 }, { "no_browser", 33 },
+        { "normalize", 34 }, { "flamegraph", 35 },
     };
     bool on;
 
@@ -147,11 +180,21 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
+        case 27: if (on) set_kind(f, PF_REPORT_DOT, 0); break;
+        case 35: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
+        case 28: case 29: case 30: case 31: case 32:
+            if (on) {
+                set_kind(f, PF_REPORT_DOT, 0);
+                f->image = tab[i].n;
+            }
+            break;
         case 26:
             set_si(f, "delay", on);
             if (on)
                 f->ro.mean = true;
             break;
+        case 33: f->no_browser = on; break;
+        case 34: f->normalize = on; break;
         default: break;
         }
         return true;
@@ -191,16 +234,24 @@ static bool value_flag(flags *f, const char *name, const char *val)
     else if (strcmp(name, "tagroot") == 0) dst = &fo->tagroot;
     else if (strcmp(name, "tagleaf") == 0) dst = &fo->tagleaf;
     else if (strcmp(name, "unit") == 0) dst = &f->ro.unit;
+    else if (strcmp(name, "source_path") == 0) dst = &f->ro.source_path;
+    else if (strcmp(name, "trim_path") == 0) dst = &f->ro.trim_path;
+    else if (strcmp(name, "http") == 0) dst = &f->http;
+    else if (strcmp(name, "base") == 0) dst = &f->base;
+    else if (strcmp(name, "diff_base") == 0) dst = &f->diff_base;
+    else if (strcmp(name, "output") == 0 || strcmp(name, "o") == 0)
+        dst = &f->output;
     if (dst) {
         if (val)
             *dst = val;
         return true;
     }
-    if (strcmp(name, "peek") == 0) {
+    if (strcmp(name, "peek") == 0 || strcmp(name, "list") == 0) {
         if (val) {
             f->ro.symbol = val;
             if (*val)
-                set_kind(f, PF_REPORT_PEEK, 0);
+                set_kind(f, name[0] == 'p' ? PF_REPORT_PEEK : PF_REPORT_LIST,
+                         0);
         }
         return true;
     }
@@ -287,10 +338,76 @@ static int parse_args(flags *f, int argc, char **argv)
     return i;
 }
 
-static int write_stdout(void *ctx, const void *buf, size_t len)
+/* pf_report_opts.read_source: a regular file, read whole. Directories
+ * and other non-regular files count as missing. */
+int pproftop_read_source(void *ctx, const char *path, char **data,
+                         size_t *len)
 {
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd, rc = 0;
+
     (void)ctx;
-    return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+    *data = NULL;
+    *len = 0;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        rc = S_ISDIR(st.st_mode) ? -EISDIR : -ENOENT;
+        goto done;
+    }
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            char *nb;
+            cap = cap ? 2 * cap : (size_t)st.st_size + 1;
+            if (!(nb = realloc(buf, cap))) {
+                rc = -ENOMEM;
+                goto done;
+            }
+            buf = nb;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = -errno;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *data = buf;
+    *len = n;
+    buf = NULL;
+done:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/* The DOT of P rendered by Graphviz into W (-svg, -png, ...). */
+static int write_image(const pf_profile *p, pf_writer w, const flags *f)
+{
+    tool_buf dot = { 0 }, img = { 0 };
+    char msg[512];
+    int err;
+
+    if ((err = pf_report_write(p, tool_buf_writer(&dot), PF_REPORT_DOT,
+                               &f->ro)) < 0)
+        goto done;
+    if (tool_dot_render(&img, f->image, dot.data, dot.len, msg,
+                        sizeof(msg)) < 0)
+        tool_die("%s", msg);
+    if (strcmp(f->image, "svg") == 0 && tool_svg_add_panzoom(&img) < 0)
+        tool_die("dot -Tsvg: unexpected output");
+    err = w.write(w.ctx, img.data, img.len) < 0 ? PF_EIO : PF_OK;
+done:
+    tool_buf_release(&dot);
+    tool_buf_release(&img);
+    return err;
 }
 
 /* pprof's "X expression matched no samples" warnings. */
@@ -353,14 +470,43 @@ static pf_profile *load_all(int n, char **paths)
 #endif
 }
 
+/* The profile that go tool pprof reports with -base / -diff_base:
+ * the sources merged, then pf_profile_diff against the base. */
+static pf_profile *load_diff(const flags *f, int n, char **paths)
+{
+    pf_diff_opts o = PF_DIFF_OPTS_INIT;
+    bool diff = f->diff_base && *f->diff_base;
+    char *bpath = (char *)(diff ? f->diff_base : f->base);
+    pf_profile *cur, *base, *out = NULL;
+    int err;
+
+    o.mode = diff ? PF_DIFF_MODE_DIFF_BASE : PF_DIFF_MODE_BASE;
+    /* the flame graph draws base and new apart, which the -base form
+     * (base merged into new) would lose */
+    if (f->kind == PF_REPORT_FLAMEGRAPH)
+        o.mode = PF_DIFF_MODE_DIFF_BASE;
+    o.normalize = f->normalize;
+    o.scale_units = true;           /* as the reference's fetch */
+    cur = load_all(n, paths);
+    base = load_all(1, &bpath);
+    err = pf_profile_diff(&out, base, cur, &o);
+    pf_profile_free(cur);
+    pf_profile_free(base);
+    if (err < 0)
+        tool_die_lib(TOOL_EXIT_FAIL, err, display_name(bpath));
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     pf_report_opts ro0 = PF_REPORT_OPTS_INIT;
-    pf_writer w = { write_stdout, NULL };
+    pf_writer w;
+    tool_out *out;
     flags f;
     pf_profile *p;
     unsigned matched = 0;
     int first, err, idx;
+    bool has_base, has_diff_base;
 
     tool_init(argv[0]);
     memset(&f, 0, sizeof(f));
@@ -375,13 +521,36 @@ int main(int argc, char **argv)
         f.ro.sample_index = f.si_short;
     if (first >= argc)
         tool_usage_error("no profile source specified");
+    has_base = f.base && *f.base;
+    has_diff_base = f.diff_base && *f.diff_base;
+    if (has_base && has_diff_base)
+        tool_usage_error("-base and -diff_base flags cannot both be "
+                         "specified");
+    if (f.normalize && !has_base && !has_diff_base)
+        tool_usage_error("must have base profile to normalize by");
+    if (f.output && !*f.output)
+        tool_usage_error("empty file name for -output");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
-    p = load_all(argc - first, argv + first);
+    if (has_base || has_diff_base)
+        p = load_diff(&f, argc - first, argv + first);
+    else
+        p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
+    f.ro.read_source = pproftop_read_source;
+    if (f.http && *f.http) {
+        int rc = pproftop_http_run(f.http, !f.no_browser, p, &f.ro,
+                                   argc - first > 1 ? "merged profile"
+                                                    : display_name(argv[first]));
+        pf_profile_free(p);
+        return rc;
+    }
+    /* a temporary file beside -output, renamed when all went well */
+    out = tool_out_open(f.output ? f.output : "-", TOOL_EXIT_FAIL);
+    w = tool_out_writer(out);
     f.ro.matched = &matched;
     if (f.out) {
         pf_top *t = NULL;
@@ -389,6 +558,8 @@ int main(int argc, char **argv)
         if (err >= 0)
             err = f.out == 1 ? pf_top_write_json(t, w) : pf_top_write_csv(t, w);
         pf_top_free(t);
+    } else if (f.image) {
+        err = write_image(p, w, &f);
     } else {
         err = pf_report_write(p, w, f.kind, &f.ro);
     }
@@ -399,7 +570,6 @@ int main(int argc, char **argv)
         tool_die_lib(err == PF_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL, err,
                      argc - first > 1 ? "merged profile"
                                       : display_name(argv[first]));
-    if (fflush(stdout) != 0 || ferror(stdout))
-        tool_die("write error on stdout");
+    tool_out_commit(out);
     return TOOL_EXIT_OK;
 }

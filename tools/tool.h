@@ -75,4 +75,23 @@ void tool_write_profile(const char *path, const pf_profile *p,
                         pf_out_format f, const pf_encode_opts *opts,
                         int die_code);
 
+/* A growing byte buffer (malloc'd; DATA is NUL-terminated). */
+typedef struct tool_buf {
+    char *data;
+    size_t len, cap;
+} tool_buf;
+void tool_buf_release(tool_buf *b);
+pf_writer tool_buf_writer(tool_buf *b);
+
+/* Render the DOT text DOT[0..LEN) with Graphviz's `dot -TFORMAT`, run
+ * as a child process found in PATH (tool_dot.c); the picture goes to
+ * *OUT. 0, or -1 with a one-line reason in ERRMSG (a missing `dot`
+ * names the Debian package graphviz). */
+int tool_dot_render(tool_buf *out, const char *format, const char *dot,
+                    size_t len, char *errmsg, size_t errlen);
+/* Make an SVG from dot navigable in a browser: it fills the window,
+ * and a small inline script pans (drag) and zooms (wheel, +/-, 0 or a
+ * double click resets). -1 if it does not look like dot's SVG. */
+int tool_svg_add_panzoom(tool_buf *svg);
+
 #endif

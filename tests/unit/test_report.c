@@ -15,16 +15,7 @@
 static char *report_text(const pf_profile *p, pf_report_kind kind,
                          const pf_report_opts *o)
 {
-    pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
-
-    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb), kind, o), 0);
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    return fixture_report_text(p, kind, o);
 }
 
 static void test_report__unit_labels(void **state)

@@ -114,3 +114,18 @@ pf_profile *fixture_small(void)
     assert_int_equal(pf_profile_add_sample(p, NULL, 0, v2, NULL, 0), 0);
     return p;
 }
+
+char *fixture_report_text(const pf_profile *p, pf_report_kind kind,
+                          const pf_report_opts *o)
+{
+    pf_membuf mb = PF_MEMBUF_INIT;
+    char *s;
+
+    assert_int_equal(pf_report_write(p, pf_writer_membuf(&mb), kind, o), 0);
+    s = malloc(mb.len + 1);
+    assert_non_null(s);
+    memcpy(s, mb.data, mb.len);
+    s[mb.len] = '\0';
+    pf_membuf_release(&mb);
+    return s;
+}

@@ -18,5 +18,9 @@ unsigned char *fixture_encode(const pf_profile *p, int gzip, size_t *len);
  * (one inlined), 3 locations, 3 samples with string and numeric
  * labels, comments, drop/keep frames. */
 pf_profile *fixture_small(void);
+/* pf_report_write of report KIND as a NUL-terminated malloc'd string;
+ * fails the test if the report fails. */
+char *fixture_report_text(const pf_profile *p, pf_report_kind kind,
+                          const pf_report_opts *o);
 
 #endif

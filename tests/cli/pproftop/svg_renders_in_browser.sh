@@ -1,0 +1,55 @@
+# pproftop -svg: well-formed XML with one node group per DOT node (the
+# legend, every function box and tag sub-node), and it renders in a
+# browser: headless Chromium runs its pan/zoom script (which marks the
+# root data-panzoom="on"), the hottest functions are in the DOM, and a
+# screenshot is a picture, not a blank page.
+. "$TESTLIB"
+command -v dot >/dev/null || { echo "graphviz not installed"; exit 77; }
+command -v xmllint >/dev/null || { echo "libxml2-utils not installed"; exit 77; }
+command -v node >/dev/null || { echo "nodejs not installed"; exit 77; }
+[ -x /usr/bin/chromium ] || { echo "chromium not installed"; exit 77; }
+
+f="$CORPUS/go_cpu_labels.pb.gz"
+"$BIN/pproftop" -dot "$f" >"$WORK/g.dot" || die "pproftop -dot failed"
+"$BIN/pproftop" -svg -output="$WORK/g.svg" "$f" || die "pproftop -svg failed"
+xmllint --noout "$WORK/g.svg" || die "SVG is not well-formed XML"
+want=$(( $(grep -c '^N[N0-9_]* \[' "$WORK/g.dot") + 1 ))   # + the legend
+got=$(xmllint --xpath 'count(//*[local-name()="g"][@class="node"])' "$WORK/g.svg")
+[ "$got" -eq "$want" ] || die "SVG has $got node groups, DOT has $want nodes"
+# (dot also numbers the legend "node1" on its own, as with pprof's SVG)
+for id in $(sed -n 's/^N[0-9]* \[.* id="\(node[0-9]*\)".*/\1/p' "$WORK/g.dot"); do
+    [ "$(xmllint --xpath "count(//*[@id=\"$id\"])" "$WORK/g.svg")" -ge 1 ] ||
+        die "no element with id $id in the SVG"
+done
+grep -q '<script' "$WORK/g.svg" || die "no pan/zoom script"
+if grep -Eq '(href|src)="https?:' "$WORK/g.svg"; then
+    die "SVG refers to something outside itself"
+fi
+
+chrome() {
+    local profile
+    profile=$(mktemp -d "$WORK/chrome.XXXXXX")
+    timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu \
+        --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --user-data-dir="$profile" \
+        "$@" 2>/dev/null
+}
+chrome --dump-dom "file://$WORK/g.svg" >"$WORK/dom.xml" || die "chromium failed"
+grep -q 'data-panzoom="on"' "$WORK/dom.xml" || die "pan/zoom script did not run"
+# the three functions with the largest flat values, as the DOT labels them
+n=0
+for name in $("$BIN/pproftop" -nodecount=3 "$f" | awk 'h { print $6 } /flat%/ { h = 1 }'); do
+    short=${name##*.}
+    grep -q ">$short</text>" "$WORK/dom.xml" || die "$short is not in the rendered DOM"
+    n=$((n + 1))
+done
+[ "$n" -eq 3 ] || die "checked $n function names, want 3"
+chrome --screenshot="$WORK/shot.png" --window-size=1000,800 "file://$WORK/g.svg" >/dev/null ||
+    die "chromium screenshot failed"
+read -r w h inked colours < <(node "$(dirname "$0")/png_stats.js" "$WORK/shot.png") ||
+    die "cannot read the screenshot"
+[ "$w" -eq 1000 ] && [ "$h" -eq 800 ] || die "screenshot is ${w}x$h"
+# a blank page has no ink; the graph has boxes, arrows and text in colour
+[ "$inked" -gt 20000 ] && [ "$colours" -gt 50 ] ||
+    die "screenshot looks blank: $inked inked pixels, $colours colours"
+echo "svg: $got nodes; screenshot: $inked inked pixels, $colours colours"
