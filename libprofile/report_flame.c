@@ -174,6 +174,12 @@ static int collect_stacks(ftree *t)
         for (size_t j = 0; j < t->nt; j++)
             dst[j] += base ? -v[j] : v[j];
     }
+    if (nframes >= UINT32_MAX) {
+        err = pf__error_set(PF_ETOOBIG, "flame graph: %zu frames in distinct "
+                            "stacks, over the limit of %u", nframes,
+                            UINT32_MAX - 1);
+        goto done;
+    }
     t->frames = pf__malloc((nframes + 1) * sizeof(uint32_t));
     if (!t->frames) {
         err = pf__error_oom();

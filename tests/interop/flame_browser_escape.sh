@@ -2,7 +2,7 @@
 # & and quotes, non-ASCII, invalid UTF-8 and U+2028 are drawn in
 # Chromium as exactly their text (invalid bytes as U+FFFD, decoded
 # independently by node's TextDecoder), with no injected element, no
-# console error and no network request.
+# console error and no network request; an empty page loads cleanly.
 . "$TESTLIB"
 . "$(dirname "$TESTLIB")/browser/lib.sh"
 need_browser
@@ -20,3 +20,11 @@ for (const line of text.split('\n').filter(Boolean))
 console.log(JSON.stringify({ names: [...names], title: 'flame graph of samples' }));
 JS
 flame_browser escape "$WORK/page.html" "$WORK/expect.json"
+
+# a page with nothing to draw (the focus matched no sample) loads
+# cleanly too: only the root frame
+run "$BIN/pproftop" -flamegraph -focus=nomatch "$WORK/names.folded"
+expect_rc 0
+mv "$WORK/out" "$WORK/empty.html"
+echo '{"names":[],"title":"flame graph of samples"}' >"$WORK/empty.json"
+flame_browser escape "$WORK/empty.html" "$WORK/empty.json"
