@@ -12,12 +12,15 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tool_fetch.h"
 
 static const char usage_text[] =
     "Usage: pproftop [FLAGS] FILE...\n"
     "Print a report of the profile FILE ('-' = stdin) in the layout of\n"
     "`go tool pprof`; several FILEs are merged first. Any format the\n"
-    "library reads is accepted.\n"
+    "library reads is accepted. A FILE may be a URL, as for go tool pprof:\n"
+    "http://HOST:PORT/debug/pprof/NAME, https://..., HOST:PORT[/PATH]\n"
+    "(path /debug/pprof/profile if none).\n"
     "\n"
     "Report (one of; default -top):\n"
     "  -top, -text         flat/cum table, as go tool pprof -top\n"
@@ -48,6 +51,9 @@ static const char usage_text[] =
     "  -relative_percentages  percentages of the focused total\n"
     "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
     "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -seconds=N          URL sources: ask for an N-second profile\n"
+    "  -timeout=N          URL sources: give up after N seconds (default\n"
+    "                      1.5 x the seconds, or 60, plus 5)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -63,6 +69,7 @@ typedef struct flags {
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
     int gran_set;
+    tool_fetch_opts fetch;
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -232,6 +239,15 @@ static bool value_flag(flags *f, const char *name, const char *val)
         }
         return true;
     }
+    if (strcmp(name, "seconds") == 0 || strcmp(name, "timeout") == 0) {
+        if (val) {
+            char opt[16];
+            snprintf(opt, sizeof(opt), "-%s", name);
+            *(name[0] == 's' ? &f->fetch.seconds : &f->fetch.timeout) =
+                tool_parse_seconds(opt, val);
+        }
+        return true;
+    }
     if (strcmp(name, "edgefraction") == 0) {
         if (val)
             f->ro.edgefraction = parse_fraction(name, val);
@@ -377,6 +393,7 @@ int main(int argc, char **argv)
         tool_usage_error("no profile source specified");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
+    tool_source_setup(&f.fetch, false, 0);
     p = load_all(argc - first, argv + first);
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
