@@ -180,6 +180,8 @@ int pf__read_goroutine2(pf_profile **out, const uint8_t *buf, size_t len,
                         const pf_decode_opts *opts);
 int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
                     const pf_decode_opts *opts);
+int pf__read_perf_script(pf_profile **out, const uint8_t *buf, size_t len,
+                         const pf_decode_opts *opts);
 
 /* Java (legacy_java.c): give the sampled locations their lines from the
  * "0xADDR function (file:line)" tail at C; then, after pf__lb_finish,

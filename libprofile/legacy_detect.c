@@ -1,8 +1,8 @@
 /*
  * pf__read_legacy: try the legacy readers in the reference's order
  * (FORMATS.md 4.1), then our own additions (Go debug=2 goroutine dumps,
- * folded stacks). A reader that recognises the start of the data but
- * then finds an error ends the attempt with that error.
+ * perf script text, folded stacks). A reader that recognises the start
+ * of the data but then finds an error ends the attempt with that error.
  */
 #include "legacy.h"
 
@@ -58,6 +58,7 @@ int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
         { pf__read_contention, PF_FORMAT_CONTENTION },
         { pf__read_java, PF_FORMAT_JAVA },
         { pf__read_goroutine2, PF_FORMAT_GO_GOROUTINE2 },
+        { pf__read_perf_script, PF_FORMAT_PERF_SCRIPT },
         { pf__read_folded, PF_FORMAT_FOLDED },
     };
     size_t i;
