@@ -6,15 +6,10 @@
  * line. A frame is "ADDRESS SYMBOL[+0xOFF] (DSO)". See
  * docs/FORMATS-CONVERSION.md for the resulting profile.
  *
- * Sample types follow the perf_data_converter of the pprof project: two
- * per event, EVENT_sample (samples, count) and EVENT_event (the summed
- * periods; nanoseconds for the cpu-clock and task-clock software
- * clocks, count otherwise); the last EVENT_event is the default.
- *
- * Two passes: the first only finds the events (the number of sample
- * types), the second builds locations and aggregates identical stacks
- * (same comm and pid) into one sample, so memory follows the number of
- * distinct stacks rather than the length of the file.
+ * Sample types and the aggregation of equal stacks are shared with the
+ * perf.data reader (legacy_perf_agg.c). Two passes: the first only
+ * finds the events (the number of sample types), the second builds
+ * locations and samples.
  */
 #include "legacy.h"
 
@@ -254,12 +249,6 @@ typedef struct mmap_info {
     uint64_t start, limit, pgoff;
 } mmap_info;
 
-typedef struct agg {
-    size_t off, n;          /* in stk */
-    int64_t pid;
-    const char *comm;
-} agg;
-
 typedef struct rd {
     pf_profile *p;
     const pf_decode_opts *opts;
@@ -271,15 +260,8 @@ typedef struct rd {
     pf_u64map fn_by_name;   /* interned name -> function index */
     mmap_info *mmaps;
     size_t nmmaps, mmaps_cap;
-    uint32_t *stk;          /* stacks of the aggregated samples */
-    size_t nstk, stk_cap;
-    agg *aggs;
-    size_t naggs, aggs_cap;
-    int64_t *vals;          /* naggs * 2 * nevents */
-    size_t vals_cap;
-    pf_idxset aggset;
+    pf_perfagg agg;
     /* the sample being read */
-    size_t cur_off;
     hdr cur;
     size_t cur_ev;
     size_t cur_line;        /* its header's line number */
@@ -295,32 +277,6 @@ static size_t event_index(const rd *r, tok ev)
         if (r->events[i].n == ev.n && memcmp(r->events[i].s, ev.s, ev.n) == 0)
             return i;
     return SIZE_MAX;
-}
-
-static uint64_t agg_hash(const uint32_t *stk, size_t n, int64_t pid,
-                         const char *comm)
-{
-    uint64_t h = pf__hash_bytes(stk, n * sizeof(*stk), 0x9e3779b97f4a7c15u);
-
-    h = pf__hash_mix(h, (uint64_t)pid);
-    return pf__hash_mix(h, (uint64_t)(uintptr_t)comm);
-}
-
-typedef struct agg_key {
-    const uint32_t *stk;
-    size_t n;
-    int64_t pid;
-    const char *comm;
-} agg_key;
-
-static bool agg_eq(const void *ctx, uint32_t idx, const void *key)
-{
-    const rd *r = ctx;
-    const agg_key *k = key;
-    const agg *a = &r->aggs[idx];
-
-    return a->n == k->n && a->pid == k->pid && a->comm == k->comm &&
-           memcmp(r->stk + a->off, k->stk, k->n * sizeof(*k->stk)) == 0;
 }
 
 static int dso_get(rd *r, tok name, uint32_t *out)
@@ -385,57 +341,33 @@ static int push_frame(rd *r, const frame *f)
     }
     PF_TRY(pf_profile_add_location(&loc, r->p, mapping, f->addr, &ln, nline,
                                    false));
-    PF_TRY(PF_VEC_RESERVE(r->stk, r->stk_cap, r->nstk + 1));
-    r->stk[r->nstk++] = loc;
-    return PF_OK;
+    return pf__perfagg_push(&r->agg, loc);
 }
 
 /* End of the current sample: add it to its aggregate. */
 static int end_sample(rd *r)
 {
-    size_t lineno = r->cur_line;
-    agg_key k;
-    uint64_t h;
-    uint32_t hit;
-    int64_t *v;
-    size_t nv = 2 * r->nevents;
+    const char *comm;
+    int err;
 
     if (!r->in_sample)
         return PF_OK;
     r->in_sample = false;
-    k.stk = r->stk + r->cur_off;
-    k.n = r->nstk - r->cur_off;
-    k.pid = r->cur.pid;
-    k.comm = pf_profile_intern_len(r->p, r->cur.comm.s, r->cur.comm.n);
-    if (!k.comm)
+    comm = pf_profile_intern_len(r->p, r->cur.comm.s, r->cur.comm.n);
+    if (!comm)
         return pf__error_oom();
-    h = agg_hash(k.stk, k.n, k.pid, k.comm);
-    hit = pf__idxset_find(&r->aggset, h, agg_eq, r, &k);
-    if (hit != PF_NONE) {
-        r->nstk = r->cur_off;       /* the stack is stored already */
-    } else {
-        PF_TRY(PF_VEC_RESERVE(r->aggs, r->aggs_cap, r->naggs + 1));
-        PF_TRY(PF_VEC_RESERVE(r->vals, r->vals_cap, (r->naggs + 1) * nv));
-        hit = (uint32_t)r->naggs;
-        r->aggs[hit].off = r->cur_off;
-        r->aggs[hit].n = k.n;
-        r->aggs[hit].pid = k.pid;
-        r->aggs[hit].comm = k.comm;
-        memset(r->vals + r->naggs * nv, 0, nv * sizeof(*r->vals));
-        r->naggs++;
-        PF_TRY(pf__idxset_insert(&r->aggset, h, hit));
-        if (r->opts && r->opts->max_records &&
-            r->naggs + pf_profile_location_count(r->p) >
-                r->opts->max_records)
-            return pf__error_set(PF_ETOOBIG, "line %zu: more than %llu "
-                                 "records", lineno,
-                                 (unsigned long long)r->opts->max_records);
-    }
-    v = r->vals + (size_t)hit * nv + 2 * r->cur_ev;
-    if (__builtin_add_overflow(v[0], 1, &v[0]) ||
-        __builtin_add_overflow(v[1], r->cur.period, &v[1]))
+    err = pf__perfagg_end(&r->agg, r->cur.pid, comm, r->cur_ev,
+                          r->cur.period);
+    if (err < 0)
+        return err;
+    if (err > 0)
         return pf__error_set(PF_EFORMAT, "line %zu: event total overflows",
-                             lineno);
+                             r->cur_line);
+    if (r->opts && r->opts->max_records &&
+        r->agg.nents + pf_profile_location_count(r->p) > r->opts->max_records)
+        return pf__error_set(PF_ETOOBIG, "line %zu: more than %llu records",
+                             r->cur_line,
+                             (unsigned long long)r->opts->max_records);
     return PF_OK;
 }
 
@@ -646,7 +578,6 @@ static int build(rd *r, const uint8_t *buf, size_t len)
     pf_lcur c;
     int lr;
     const char *first_comm = NULL;
-    size_t i;
 
     pf__lcur_init(&c, buf, len, 0);
     while ((lr = pf__lcur_next(&c)) > 0) {
@@ -705,7 +636,6 @@ static int build(rd *r, const uint8_t *buf, size_t len)
                 if (r->cur.time_ns > r->tmax)
                     r->tmax = r->cur.time_ns;
             }
-            r->cur_off = r->nstk;
             r->cur_line = c.lineno;
             r->in_sample = true;
             if (r->cur.rest.n && parse_frame(r->cur.rest.s, r->cur.rest.n, &f,
@@ -722,20 +652,7 @@ static int build(rd *r, const uint8_t *buf, size_t len)
         return lr;
     PF_TRY(end_sample(r));
     PF_TRY(finish_mappings(r, first_comm));
-    for (i = 0; i < r->naggs; i++) {
-        const agg *a = &r->aggs[i];
-        pf_label lb[2];
-        lb[0].key = "comm";
-        lb[0].str = a->comm;
-        lb[0].num = 0;
-        lb[0].unit = NULL;
-        lb[1].key = "pid";
-        lb[1].str = NULL;
-        lb[1].num = a->pid;
-        lb[1].unit = NULL;
-        PF_TRY(pf_profile_add_sample(r->p, r->stk + a->off, a->n,
-                                     r->vals + i * 2 * r->nevents, lb, 2));
-    }
+    PF_TRY(pf__perfagg_finish(&r->agg, r->p));
     if (r->tmin >= 0 && r->tmax > r->tmin)
         pf_profile_set_duration(r->p, r->tmax - r->tmin);
     return PF_OK;
@@ -743,26 +660,24 @@ static int build(rd *r, const uint8_t *buf, size_t len)
 
 static int add_types(rd *r)
 {
+    const char **names = pf__malloc(r->nevents * sizeof(*names));
+    size_t *lens = pf__malloc(r->nevents * sizeof(*lens));
     size_t i;
-    char name[300];
-    const char *unit = "count";
+    int err;
 
-    for (i = 0; i < r->nevents; i++) {
-        tok ev = r->events[i];
-        bool clock = (ev.n == 9 && memcmp(ev.s, "cpu-clock", 9) == 0) ||
-                     (ev.n == 10 && memcmp(ev.s, "task-clock", 10) == 0);
-        if (ev.n > 200)
-            return pf__error_set(PF_EFORMAT, "event name longer than 200 "
-                                 "bytes");
-        snprintf(name, sizeof(name), "%.*s_sample", (int)ev.n, ev.s);
-        PF_TRY(pf_profile_add_sample_type(r->p, name, "count"));
-        snprintf(name, sizeof(name), "%.*s_event", (int)ev.n, ev.s);
-        unit = clock ? "nanoseconds" : "count";
-        PF_TRY(pf_profile_add_sample_type(r->p, name, unit));
-        if (i == 0)
-            PF_TRY(pf_profile_set_period_type(r->p, name, unit));
+    if (!names || !lens) {
+        err = pf__error_oom();
+        goto done;
     }
-    return pf_profile_set_default_sample_type(r->p, name);
+    for (i = 0; i < r->nevents; i++) {
+        names[i] = r->events[i].s;
+        lens[i] = r->events[i].n;
+    }
+    err = pf__perf_sample_types(r->p, names, lens, r->nevents);
+done:
+    pf__free(names);
+    pf__free(lens);
+    return err;
 }
 
 int pf__read_perf_script(pf_profile **out, const uint8_t *buf, size_t len,
@@ -777,7 +692,6 @@ int pf__read_perf_script(pf_profile **out, const uint8_t *buf, size_t len,
     r.tmin = -1;
     pf__u64map_init(&r.dso_by_name);
     pf__u64map_init(&r.fn_by_name);
-    pf__idxset_init(&r.aggset);
     err = find_events(&r, buf, len);
     if (err <= 0)
         goto done;
@@ -786,6 +700,7 @@ int pf__read_perf_script(pf_profile **out, const uint8_t *buf, size_t len,
         err = pf__error_oom();
         goto done;
     }
+    pf__perfagg_init(&r.agg, r.nevents);
     if ((err = add_types(&r)) < 0 || (err = build(&r, buf, len)) < 0)
         goto done;
     *out = r.p;
@@ -796,11 +711,8 @@ done:
     pf__free(r.events);
     pf__free(r.dsos);
     pf__free(r.mmaps);
-    pf__free(r.stk);
-    pf__free(r.aggs);
-    pf__free(r.vals);
+    pf__perfagg_release(&r.agg);
     pf__u64map_release(&r.dso_by_name);
     pf__u64map_release(&r.fn_by_name);
-    pf__idxset_release(&r.aggset);
     return err;
 }
