@@ -217,6 +217,9 @@ int pf__perfagg_end(pf_perfagg *a, int64_t pid, const char *comm, size_t ev,
                     int64_t period);
 /* Add the entries to P as samples labelled comm and pid. */
 int pf__perfagg_finish(pf_perfagg *a, pf_profile *p);
+/* Make mapping MAIN_I (PF_NONE: none) the first, as pprof expects of
+ * the main binary, and number the mappings 1..n in order. */
+int pf__perf_main_first(pf_profile *p, uint32_t main_i);
 
 /* Java (legacy_java.c): give the sampled locations their lines from the
  * "0xADDR function (file:line)" tail at C; then, after pf__lb_finish,

@@ -446,10 +446,7 @@ static int mmap_record(rd *r, const char *s, size_t n)
 static int finish_mappings(rd *r, const char *first_comm)
 {
     pf_profile *p = r->p;
-    size_t i, k, main_i = SIZE_MAX, nm = p->nmappings;
-    uint32_t *perm = NULL;
-    pf_mapping *tmp = NULL;
-    int err = PF_OK;
+    size_t i, k, main_i = SIZE_MAX;
 
     for (i = 0; i < r->ndsos; i++) {
         dso_info *d = &r->dsos[i];
@@ -480,30 +477,8 @@ static int finish_mappings(rd *r, const char *first_comm)
     for (i = 0; main_i == SIZE_MAX && i < r->ndsos; i++)
         if (r->dsos[i].name[0] != '[')
             main_i = r->dsos[i].mapping;
-    if (main_i != SIZE_MAX && main_i != 0) {
-        /* Move it to the front; fix the locations' mapping indices. */
-        perm = pf__malloc(nm * sizeof(*perm));
-        tmp = pf__malloc(nm * sizeof(*tmp));
-        if (!perm || !tmp) {
-            err = pf__error_oom();
-            goto done;
-        }
-        for (i = 0, k = 1; i < nm; i++)
-            perm[i] = i == main_i ? 0 : (uint32_t)k++;
-        for (i = 0; i < nm; i++)
-            tmp[perm[i]] = p->mappings[i];
-        memcpy(p->mappings, tmp, nm * sizeof(*tmp));
-        for (i = 0; i < p->nlocations; i++)
-            if (p->locations[i].mapping != PF_NONE)
-                p->locations[i].mapping = perm[p->locations[i].mapping];
-    }
-    for (i = 0; i < nm; i++)
-        p->mappings[i].id = i + 1;
-    pf__profile_invalidate_sets(p);
-done:
-    pf__free(perm);
-    pf__free(tmp);
-    return err;
+    return pf__perf_main_first(p, main_i == SIZE_MAX ? PF_NONE
+                                                     : (uint32_t)main_i);
 }
 
 /* Pass 1: the events in order of first appearance. 0 = not perf

@@ -142,3 +142,36 @@ int pf__perf_sample_types(pf_profile *p, const char *const *names,
     }
     return n ? pf_profile_set_default_sample_type(p, name) : PF_OK;
 }
+
+int pf__perf_main_first(pf_profile *p, uint32_t main_i)
+{
+    size_t i, k, nm = p->nmappings;
+    uint32_t *perm = NULL;
+    pf_mapping *tmp = NULL;
+    int err = PF_OK;
+
+    if (main_i != PF_NONE && main_i != 0) {
+        /* Move it to the front; fix the locations' mapping indices. */
+        perm = pf__malloc(nm * sizeof(*perm));
+        tmp = pf__malloc(nm * sizeof(*tmp));
+        if (!perm || !tmp) {
+            err = pf__error_oom();
+            goto done;
+        }
+        for (i = 0, k = 1; i < nm; i++)
+            perm[i] = i == main_i ? 0 : (uint32_t)k++;
+        for (i = 0; i < nm; i++)
+            tmp[perm[i]] = p->mappings[i];
+        memcpy(p->mappings, tmp, nm * sizeof(*tmp));
+        for (i = 0; i < p->nlocations; i++)
+            if (p->locations[i].mapping != PF_NONE)
+                p->locations[i].mapping = perm[p->locations[i].mapping];
+    }
+    for (i = 0; i < nm; i++)
+        p->mappings[i].id = i + 1;
+    pf__profile_invalidate_sets(p);
+done:
+    pf__free(perm);
+    pf__free(tmp);
+    return err;
+}

@@ -16,7 +16,7 @@ static const char usage_text[] =
     "\n"
     "The input format is detected from the content: profile.proto (gzipped\n"
     "or not), Go debug=1 and debug=2 text, gperftools CPU, heap, contention\n"
-    "and thread profiles, folded stacks, `perf script` output.\n"
+    "and thread profiles, folded stacks, `perf script` output, perf.data.\n"
     "\n"
     "Options:\n"
     "  -f, --format=NAME   output format: proto, debug1, debug2, folded, raw\n"
