@@ -71,6 +71,11 @@ typedef struct pattr {
     size_t event;           /* index into the event names */
 } pattr;
 
+typedef struct pid_attr {
+    uint64_t id;
+    size_t attr;
+} pid_attr;
+
 typedef struct pmmap {
     uint32_t pid;
     uint64_t start, limit, pgoff;
@@ -97,9 +102,8 @@ typedef struct pd {
     const pf_decode_opts *opts;
     pattr *attrs;
     size_t nattrs;
-    uint64_t *ids;          /* id -> attr, parallel arrays */
-    uint32_t *id_attr;
-    size_t nids, ids_cap, id_attr_cap;
+    pid_attr *ids;          /* sample id -> attribute, sorted by id */
+    size_t nids, ids_cap;
     char **names;           /* event names (malloc'd) */
     size_t *name_len;
     size_t nnames;
@@ -188,9 +192,8 @@ static int read_attrs(pd *d, uint64_t attr_size, uint64_t off, uint64_t size)
             return fmt_err(a, "bad id section of an attribute");
         for (k = 0; k < isz / 8; k++) {
             PF_TRY(PF_VEC_RESERVE(d->ids, d->ids_cap, d->nids + 1));
-            PF_TRY(PF_VEC_RESERVE(d->id_attr, d->id_attr_cap, d->nids + 1));
-            d->ids[d->nids] = rd64(b, ioff + k * 8);
-            d->id_attr[d->nids] = (uint32_t)i;
+            d->ids[d->nids].id = rd64(b, ioff + k * 8);
+            d->ids[d->nids].attr = i;
             d->nids++;
         }
     }
@@ -217,6 +220,28 @@ static bool feature(const pd *d, unsigned feat, uint64_t *off, uint64_t *size)
     return in_file(b, *off, *size);
 }
 
+/* The attribute of sample id ID (D->ids sorted by id). */
+static size_t attr_of(const pd *d, uint64_t id)
+{
+    size_t lo = 0, hi = d->nids;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ids[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nids && d->ids[lo].id == id ? d->ids[lo].attr : SIZE_MAX;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+    const pid_attr *a = x, *b = y;
+
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
 /* HEADER_EVENT_DESC: the events' names, matched to attrs by id. */
 static int read_event_desc(pd *d)
 {
@@ -231,8 +256,8 @@ static int read_event_desc(pd *d)
     asz = rd32(b, off + 4);
     o = off + 8;
     for (i = 0; i < nr; i++) {
-        uint32_t nids, slen, k;
-        uint64_t sid = 0;
+        uint32_t nids, slen;
+        size_t ai;
         if (end - o < (uint64_t)asz + 8)
             return PF_OK;       /* truncated: keep the default names */
         o += asz;
@@ -241,22 +266,17 @@ static int read_event_desc(pd *d)
         o += 8;
         if (end - o < slen || (end - o - slen) / 8 < nids)
             return PF_OK;
-        if (nids > 0)
-            sid = rd64(b, o + slen);
-        for (k = 0; k < d->nids && nids > 0; k++) {
-            if (d->ids[k] == sid) {
-                size_t ai = d->id_attr[k];
-                const char *s = (const char *)b->p + o;
-                size_t n = strnlen(s, slen);
-                char *name = pf__malloc(n + 1);
-                if (!name)
-                    return pf__error_oom();
-                memcpy(name, s, n);
-                name[n] = '\0';
-                pf__free(d->names[ai]);
-                d->names[ai] = name;
-                break;
-            }
+        ai = nids > 0 ? attr_of(d, rd64(b, o + slen)) : SIZE_MAX;
+        if (ai != SIZE_MAX) {
+            const char *s = (const char *)b->p + o;
+            size_t n = strnlen(s, slen);
+            char *name = pf__malloc(n + 1);
+            if (!name)
+                return pf__error_oom();
+            memcpy(name, s, n);
+            name[n] = '\0';
+            pf__free(d->names[ai]);
+            d->names[ai] = name;
         }
         o += slen + (uint64_t)nids * 8;
     }
@@ -501,16 +521,6 @@ static int push_addr(pd *d, uint32_t pid, uint64_t addr)
     return pf__perfagg_push(&d->agg, loc);
 }
 
-static size_t attr_of(const pd *d, uint64_t id)
-{
-    size_t k;
-
-    for (k = 0; k < d->nids; k++)
-        if (d->ids[k] == id)
-            return d->id_attr[k];
-    return SIZE_MAX;
-}
-
 static int pass_samples(pd *d, size_t o, uint32_t type, uint16_t misc,
                         size_t rs)
 {
@@ -696,8 +706,11 @@ int pf__read_perf_data(pf_profile **out, const uint8_t *buf, size_t len,
         return pf__error_oom();
     pf__perfagg_init(&d.agg, 0);
     if ((err = read_attrs(&d, rd64(&d.b, 16), rd64(&d.b, 24),
-                          rd64(&d.b, 32))) < 0 ||
-        (err = read_event_desc(&d)) < 0 || (err = read_build_ids(&d)) < 0)
+                          rd64(&d.b, 32))) < 0)
+        goto done;
+    if (d.nids)
+        qsort(d.ids, d.nids, sizeof(*d.ids), id_cmp);
+    if ((err = read_event_desc(&d)) < 0 || (err = read_build_ids(&d)) < 0)
         goto done;
     for (i = 0; i < d.nattrs; i++)
         if (!d.names[i] && (err = default_name(&d, i, &d.names[i])) < 0)
@@ -753,7 +766,6 @@ done:
     pf__free(d.name_len);
     pf__free(d.attrs);
     pf__free(d.ids);
-    pf__free(d.id_attr);
     pf__free(d.mm);
     pf__free(d.comms);
     pf__free(d.bids);
