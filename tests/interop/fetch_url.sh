@@ -23,13 +23,8 @@ PPROF_HTTP_PORTFILE="$WORK/port" timeout 120 "$BIN/pprofrecord" \
     --http=127.0.0.1:0 -- "$CAPBIN/preload_http" "$WORK/stop" 100 \
     >run.out 2>run.err &
 pid=$!
-for _ in $(seq 200); do
-    [ -s port ] && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.05
-done
-P=$(cat port 2>/dev/null)
-[ -n "$P" ] || { cat run.err; die "pprofrecord did not report its port"; }
+wait_nonempty port $pid || { cat run.err; die "pprofrecord did not report its port"; }
+P=$(cat port)
 H="127.0.0.1:$P"
 U="http://$H/debug/pprof"
 echo "workload on $U"
@@ -108,9 +103,8 @@ print(s.getsockname()[1], flush=True)
 time.sleep(30)
 ' >silent.port &
 spid=$!
-for _ in $(seq 100); do [ -s silent.port ] && break; sleep 0.05; done
+wait_nonempty silent.port $spid || die "silent server did not start"
 SP=$(cat silent.port)
-[ -n "$SP" ] || die "silent server did not start"
 start=$(date +%s)
 run "$BIN/pprofconv" --timeout=1 "127.0.0.1:$SP/debug/pprof/heap" out.pb.gz
 end=$(date +%s)

@@ -20,26 +20,12 @@
 
 static pf_profile *perf_read(const char *text)
 {
-    pf_profile *p = NULL;
-    pf_format fmt = PF_FORMAT_UNKNOWN;
-    int err = pf_profile_read(&p, &fmt, text, strlen(text), NULL);
-
-    if (err != PF_OK)
-        fail_msg("read failed: %s", pf_error_last());
-    assert_int_equal(fmt, PF_FORMAT_PERF_SCRIPT);
-    assert_int_equal(pf_profile_check(p), PF_OK);
-    return p;
+    return fixture_read_as(text, strlen(text), PF_FORMAT_PERF_SCRIPT);
 }
 
 static void perf_err(const char *text, const char *detail)
 {
-    pf_profile *p = (pf_profile *)1;
-    int err = pf_profile_read(&p, NULL, text, strlen(text), NULL);
-
-    assert_int_equal(err, PF_EFORMAT);
-    assert_null(p);
-    if (!strstr(pf_error_last(), detail))
-        fail_msg("error '%s' does not contain '%s'", pf_error_last(), detail);
+    fixture_read_err(text, strlen(text), PF_EFORMAT, detail);
 }
 
 /* Function name of frame K of sample S ("" for a frame with no symbol). */
@@ -107,17 +93,13 @@ static const char callgraph[] =
 static void test_legacy_perf__callgraph(void **state)
 {
     pf_profile *p = perf_read(callgraph);
-    const pf_value_type *t = pf_profile_sample_types(p);
     const pf_mapping *m;
     size_t i, n, nl;
     const pf_label *lb;
 
     (void)state;
-    assert_int_equal(pf_profile_sample_type_count(p), 2);
-    assert_string_equal(t[0].type, "cpu-clock_sample");
-    assert_string_equal(t[0].unit, "count");
-    assert_string_equal(t[1].type, "cpu-clock_event");
-    assert_string_equal(t[1].unit, "nanoseconds");
+    fixture_assert_types(p, "cpu-clock_sample/count "
+                            "cpu-clock_event/nanoseconds");
     assert_int_equal(pf_profile_default_index(p), 1);
     /* the two leaf_a samples with the same stack are one, with both
      * samples and both periods */
@@ -184,18 +166,14 @@ static void test_legacy_perf__events_single_frame(void **state)
         "    Web Content  4242/4244 [000]   840.563810:      99000  cycles:u:  ffffffff81704dc6 __d_lookup_rcu+0x56 ([kernel.kallsyms])\n"
         "    Web Content  4242/4243 [001]   840.564000:     250000  cpu-clock:      7f0530b4c3e0 update_active.constprop.0+0x270 (/usr/lib/ld.so)\n";
     pf_profile *p = perf_read(text);
-    const pf_value_type *t = pf_profile_sample_types(p);
     size_t i;
     const pf_label *lb;
     size_t nl;
 
     (void)state;
-    assert_int_equal(pf_profile_sample_type_count(p), 4);
-    assert_string_equal(t[0].type, "cpu-clock_sample");
-    assert_string_equal(t[1].type, "cpu-clock_event");
-    assert_string_equal(t[2].type, "cycles:u_sample");
-    assert_string_equal(t[3].type, "cycles:u_event");
-    assert_string_equal(t[3].unit, "count");
+    fixture_assert_types(p, "cpu-clock_sample/count "
+                            "cpu-clock_event/nanoseconds "
+                            "cycles:u_sample/count cycles:u_event/count");
     assert_int_equal(pf_profile_default_index(p), 3);
     assert_int_equal(pf_profile_sample_count(p), 2);
     assert_int_equal(leaf_total(p, 0, "update_active.constprop.0"), 2);
@@ -272,13 +250,13 @@ static void test_legacy_perf__srcline_tracepoint(void **state)
         "\tffffffff81e5a0b1 __schedule+0x2e1 ([kernel.kallsyms])\n"
         "\tffffffff81e5a5d3 schedule+0x43 ([kernel.kallsyms])";
     pf_profile *p = perf_read(text);
-    const pf_value_type *t = pf_profile_sample_types(p);
     size_t n;
 
     (void)state;
-    assert_int_equal(pf_profile_sample_type_count(p), 4);
-    assert_string_equal(t[2].type, "sched:sched_switch_sample");
-    assert_string_equal(t[3].unit, "count");
+    fixture_assert_types(p, "cpu-clock_sample/count "
+                            "cpu-clock_event/nanoseconds "
+                            "sched:sched_switch_sample/count "
+                            "sched:sched_switch_event/count");
     assert_int_equal(pf_profile_sample_count(p), 2);
     pf_sample_locations(p, 0, &n);
     assert_int_equal(n, 2);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <linux/perf_event.h>
 
+#include "helpers/fixture.h"
 #include "profile.h"
 
 /* ------------------------------------------------------------------ */
@@ -270,14 +271,7 @@ static void one_event_file(pfile *pf, bool be)
 
 static pf_profile *read_ok(const pfile *pf)
 {
-    pf_profile *p = NULL;
-    pf_format fmt = PF_FORMAT_UNKNOWN;
-
-    if (pf_profile_read(&p, &fmt, pf->f.p, pf->f.len, NULL) != PF_OK)
-        fail_msg("read failed: %s", pf_error_last());
-    assert_int_equal(fmt, PF_FORMAT_PERF_DATA);
-    assert_int_equal(pf_profile_check(p), PF_OK);
-    return p;
+    return fixture_read_as(pf->f.p, pf->f.len, PF_FORMAT_PERF_DATA);
 }
 
 static const pf_location *sloc(const pf_profile *p, size_t s, size_t k)
@@ -291,15 +285,12 @@ static const pf_location *sloc(const pf_profile *p, size_t s, size_t k)
 
 static void check_one_event(pf_profile *p)
 {
-    const pf_value_type *t = pf_profile_sample_types(p);
     const pf_mapping *m;
     const pf_label *lb;
     size_t n, nl, i;
 
-    assert_int_equal(pf_profile_sample_type_count(p), 2);
-    assert_string_equal(t[0].type, "cpu-clock_sample");
-    assert_string_equal(t[1].type, "cpu-clock_event");
-    assert_string_equal(t[1].unit, "nanoseconds");
+    fixture_assert_types(p, "cpu-clock_sample/count "
+                            "cpu-clock_event/nanoseconds");
     assert_int_equal(pf_profile_duration(p), 1000000);
     /* the two identical user samples are one */
     assert_int_equal(pf_profile_sample_count(p), 2);
@@ -380,7 +371,6 @@ static void test_perf_data__two_events(void **state)
     fb desc = { NULL, 0, 0, false };
     unsigned feat = 12;
     pf_profile *p;
-    const pf_value_type *t;
 
     (void)state;
     file_begin(&pf, false, ev, 2);
@@ -403,14 +393,9 @@ static void test_perf_data__two_events(void **state)
     features(&pf, &feat, &desc, 1);
     free(desc.p);
     p = read_ok(&pf);
-    t = pf_profile_sample_types(p);
-    assert_int_equal(pf_profile_sample_type_count(p), 4);
-    assert_string_equal(t[0].type, "cycles:u_sample");
-    assert_string_equal(t[1].type, "cycles:u_event");
-    assert_string_equal(t[1].unit, "count");
-    assert_string_equal(t[2].type, "task-clock_sample");
-    assert_string_equal(t[3].type, "task-clock_event");
-    assert_string_equal(t[3].unit, "nanoseconds");
+    fixture_assert_types(p, "cycles:u_sample/count cycles:u_event/count "
+                            "task-clock_sample/count "
+                            "task-clock_event/nanoseconds");
     assert_int_equal(pf_profile_sample_count(p), 2);
     assert_int_equal(pf_sample_values(p, 0)[0], 1);
     assert_int_equal(pf_sample_values(p, 0)[1], 1000);
@@ -421,18 +406,6 @@ static void test_perf_data__two_events(void **state)
     assert_string_equal(pf_profile_mapping(p, 0)->file, "/bin/app");
     pf_profile_free(p);
     free(pf.f.p);
-}
-
-static void read_err(const uint8_t *buf, size_t len, int code,
-                     const char *detail)
-{
-    pf_profile *p = (pf_profile *)1;
-    int err = pf_profile_read(&p, NULL, buf, len, NULL);
-
-    assert_int_equal(err, code);
-    assert_null(p);
-    if (!strstr(pf_error_last(), detail))
-        fail_msg("error '%s' does not contain '%s'", pf_error_last(), detail);
 }
 
 static void test_perf_data__errors(void **state)
@@ -452,15 +425,15 @@ static void test_perf_data__errors(void **state)
         memcpy(&dsize, copy + 48, 8);
         dsize -= 8;             /* drop the last 8 bytes of data */
         memcpy(copy + 48, &dsize, 8);
-        read_err(copy, cut, PF_EFORMAT,
+        fixture_read_err(copy, cut, PF_EFORMAT,
                  "record size runs past the data section");
         /* compressed data */
         memcpy(&dsize, copy + 72, 8);
         dsize |= 1ull << 27;
         memcpy(copy + 72, &dsize, 8);
-        read_err(copy, cut, PF_EUNSUPPORTED, "compressed data");
+        fixture_read_err(copy, cut, PF_EUNSUPPORTED, "compressed data");
         /* data section beyond the file */
-        read_err(copy, 200, PF_EFORMAT, "byte offset 40: data section "
+        fixture_read_err(copy, 200, PF_EFORMAT, "byte offset 40: data section "
                  "outside the file");
         free(copy);
     }
@@ -478,7 +451,7 @@ static void test_perf_data__errors(void **state)
                 break;
             }
         }
-        read_err(copy, pf.f.len, PF_EFORMAT, "call chain runs past the "
+        fixture_read_err(copy, pf.f.len, PF_EFORMAT, "call chain runs past the "
                  "record");
         free(copy);
     }
@@ -488,7 +461,7 @@ static void test_perf_data__errors(void **state)
         uint64_t v = 17;
         memcpy(copy, pf.f.p, pf.f.len);
         memcpy(copy + 16, &v, 8);
-        read_err(copy, pf.f.len, PF_EFORMAT, "byte offset 16: bad attribute "
+        fixture_read_err(copy, pf.f.len, PF_EFORMAT, "byte offset 16: bad attribute "
                  "section");
         free(copy);
     }
@@ -496,7 +469,7 @@ static void test_perf_data__errors(void **state)
     memcpy(pipe, "PERFILE2", 8);
     memset(pipe + 8, 0, 8);
     pipe[8] = 16;
-    read_err(pipe, sizeof(pipe), PF_EUNSUPPORTED, "pipe-mode");
+    fixture_read_err(pipe, sizeof(pipe), PF_EUNSUPPORTED, "pipe-mode");
     free(pf.f.p);
 }
 
