@@ -8,10 +8,14 @@
  */
 #include "tool_fetch.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Notes may come from input threads (pprofmerge fetches URLs in its
+ * loader threads) while the main thread draws: one lock for the line. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool on, tty, open_line;
 static int last_tenth = -1;
 static struct timespec last_draw, start;
@@ -51,12 +55,14 @@ void tool_progress_note(const char *fmt, ...)
 
     if (!on)
         return;
+    pthread_mutex_lock(&lock);
     end_line();
     fprintf(stderr, "%s: ", tool_name());
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+    pthread_mutex_unlock(&lock);
 }
 
 void tool_progress_step(const char *what, uint64_t done, uint64_t total)
@@ -65,6 +71,7 @@ void tool_progress_step(const char *what, uint64_t done, uint64_t total)
 
     if (!on)
         return;
+    pthread_mutex_lock(&lock);
     if (tty) {
         struct timespec now;
         long ms;
@@ -72,24 +79,28 @@ void tool_progress_step(const char *what, uint64_t done, uint64_t total)
         ms = (now.tv_sec - last_draw.tv_sec) * 1000 +
              (now.tv_nsec - last_draw.tv_nsec) / 1000000;
         if (done != total && open_line && ms < 100)
-            return;
+            goto out;
         last_draw = now;
         fprintf(stderr, "\r%s: %s: %llu/%llu (%u%%)\033[K", tool_name(), what,
                 (unsigned long long)done, (unsigned long long)total, pct);
         open_line = true;
         fflush(stderr);
-        return;
+        goto out;
     }
-    if ((int)(pct / 10) == last_tenth && done != total)
-        return;
-    last_tenth = done == total ? -1 : (int)(pct / 10);
-    fprintf(stderr, "%s: %s: %llu/%llu (%u%%)\n", tool_name(), what,
-            (unsigned long long)done, (unsigned long long)total, pct);
+    if ((int)(pct / 10) != last_tenth || done == total) {
+        last_tenth = done == total ? -1 : (int)(pct / 10);
+        fprintf(stderr, "%s: %s: %llu/%llu (%u%%)\n", tool_name(), what,
+                (unsigned long long)done, (unsigned long long)total, pct);
+    }
+out:
+    pthread_mutex_unlock(&lock);
 }
 
 void tool_progress_done(void)
 {
+    pthread_mutex_lock(&lock);
     if (on)
         end_line();
     last_tenth = -1;
+    pthread_mutex_unlock(&lock);
 }
