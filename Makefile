@@ -57,7 +57,10 @@ LIB_SRCS := $(sort $(wildcard libprofile/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/proto/profile.pb-c.o
 TOOL_SRCS := $(sort $(wildcard tools/pprof*.c))
 TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/bin/%)
-TOOL_COMMON := $(O)/tools/tool.o $(O)/tools/tool_dot.o
+TOOL_COMMON := $(O)/tools/tool.o $(O)/tools/tool_dot.o $(O)/tools/tool_fetch.o \
+               $(O)/tools/tool_progress.o
+# libcurl (URL sources) is for the tools only, never the library.
+TOOL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_COMMON_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -126,7 +129,8 @@ $(O)/tools/%.o: tools/%.c
 $(O)/bin/%: $(O)/tools/%.o $(TOOL_COMMON) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(STATIC_LIB) $(DEP_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(STATIC_LIB) $(DEP_LIBS) \
+	    $(TOOL_LIBS)
 
 $(O)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

@@ -180,6 +180,46 @@ int pf__read_goroutine2(pf_profile **out, const uint8_t *buf, size_t len,
                         const pf_decode_opts *opts);
 int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
                     const pf_decode_opts *opts);
+int pf__read_perf_script(pf_profile **out, const uint8_t *buf, size_t len,
+                         const pf_decode_opts *opts);
+int pf__read_perf_data(pf_profile **out, const uint8_t *buf, size_t len,
+                       const pf_decode_opts *opts);
+
+/* Shared by the perf readers (legacy_perf_agg.c). Two sample types per
+ * event, in order: NAME_sample (count) and NAME_event (the summed
+ * periods: nanoseconds for cpu-clock and task-clock, else count); the
+ * first event's NAME_event is the period type, the last one the
+ * default. NAMES[i] has LENS[i] bytes. */
+int pf__perf_sample_types(pf_profile *p, const char *const *names,
+                          const size_t *lens, size_t n);
+
+/* Aggregation of perf samples: push the locations of a stack (leaf
+ * first), then end it; equal stacks of the same comm and pid become
+ * one sample whose NAME_sample/NAME_event values add up. */
+typedef struct pf_perfagg {
+    size_t nevents;
+    uint32_t *stk;          /* the stacks of all entries, then the */
+    size_t nstk, stk_cap;   /* one being gathered (from cur_off) */
+    size_t cur_off;
+    struct pf_perfagg_ent *ents;
+    size_t nents, ents_cap;
+    int64_t *vals;          /* nents * 2 * nevents */
+    size_t vals_cap;
+    pf_idxset set;
+} pf_perfagg;
+
+void pf__perfagg_init(pf_perfagg *a, size_t nevents);
+void pf__perfagg_release(pf_perfagg *a);
+int pf__perfagg_push(pf_perfagg *a, uint32_t loc);
+/* Count the gathered stack for event EV with PERIOD. COMM is interned
+ * in the profile. 1 if a total would overflow (nothing counted). */
+int pf__perfagg_end(pf_perfagg *a, int64_t pid, const char *comm, size_t ev,
+                    int64_t period);
+/* Add the entries to P as samples labelled comm and pid. */
+int pf__perfagg_finish(pf_perfagg *a, pf_profile *p);
+/* Make mapping MAIN_I (PF_NONE: none) the first, as pprof expects of
+ * the main binary, and number the mappings 1..n in order. */
+int pf__perf_main_first(pf_profile *p, uint32_t main_i);
 
 /* Java (legacy_java.c): give the sampled locations their lines from the
  * "0xADDR function (file:line)" tail at C; then, after pf__lb_finish,

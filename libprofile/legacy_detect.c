@@ -1,8 +1,8 @@
 /*
  * pf__read_legacy: try the legacy readers in the reference's order
  * (FORMATS.md 4.1), then our own additions (Go debug=2 goroutine dumps,
- * folded stacks). A reader that recognises the start of the data but
- * then finds an error ends the attempt with that error.
+ * perf script text, folded stacks); perf.data first, by its magic. A reader that recognises the start
+ * of the data but then finds an error ends the attempt with that error.
  */
 #include "legacy.h"
 
@@ -51,6 +51,7 @@ int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
                     const pf_decode_opts *);
         pf_format fmt;
     } readers[] = {
+        { pf__read_perf_data, PF_FORMAT_PERF_DATA },   /* by its magic */
         { pf__read_gperf_cpu, PF_FORMAT_GPERF_CPU },
         { pf__read_heap_text, PF_FORMAT_GO_HEAP },
         { pf__read_count_text, PF_FORMAT_GO_COUNT },
@@ -58,6 +59,7 @@ int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
         { pf__read_contention, PF_FORMAT_CONTENTION },
         { pf__read_java, PF_FORMAT_JAVA },
         { pf__read_goroutine2, PF_FORMAT_GO_GOROUTINE2 },
+        { pf__read_perf_script, PF_FORMAT_PERF_SCRIPT },
         { pf__read_folded, PF_FORMAT_FOLDED },
     };
     size_t i;

@@ -257,7 +257,9 @@ typedef enum pf_format {
     PF_FORMAT_GPERF_CPU,      /* gperftools binary CPU profile */
     PF_FORMAT_THREADZ,        /* thread profile text */
     PF_FORMAT_FOLDED,         /* folded stacks "a;b;c N" */
-    PF_FORMAT_JAVA            /* Java heapz/contentionz/cpu variants */
+    PF_FORMAT_JAVA,           /* Java heapz/contentionz/cpu variants */
+    PF_FORMAT_PERF_SCRIPT,    /* Linux `perf script` text */
+    PF_FORMAT_PERF_DATA       /* Linux perf.data (perf record) */
 } pf_format;
 
 PF_API const char *pf_format_name(pf_format f);

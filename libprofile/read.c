@@ -21,6 +21,8 @@ const char *pf_format_name(pf_format f)
     case PF_FORMAT_THREADZ: return "threadz";
     case PF_FORMAT_FOLDED: return "folded";
     case PF_FORMAT_JAVA: return "java";
+    case PF_FORMAT_PERF_SCRIPT: return "perf-script";
+    case PF_FORMAT_PERF_DATA: return "perf.data";
     default: return "unknown";
     }
 }

@@ -11,4 +11,4 @@ $(O)/bin/pproftop: $(O)/tools/pproftop.o $(O)/tools/pproftop_http.o \
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(O)/tools/pproftop.o \
 	    $(O)/tools/pproftop_http.o $(TOOL_COMMON) $(STATIC_LIB) \
-	    $(DEP_LIBS) $(MHD_LIBS)
+	    $(DEP_LIBS) $(TOOL_LIBS) $(MHD_LIBS)

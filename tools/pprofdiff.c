@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tool_fetch.h"
 
 static const char usage_text[] =
     "Usage: pprofdiff [OPTIONS] BASE NEW\n"
@@ -25,6 +26,8 @@ static const char usage_text[] =
     "changed most, optionally write the diff profile, and fail (exit 1)\n"
     "when a function or the total regressed beyond a threshold.\n"
     "Inputs may be in any format the library reads; '-' is stdin (once).\n"
+    "An input may be a URL (http://HOST:PORT/debug/pprof/NAME, https://...,\n"
+    "HOST:PORT[/PATH]), fetched as go tool pprof fetches it.\n"
     "\n"
     "Options:\n"
     "  -m, --mode=MODE       diff_base (default): the output keeps base\n"
@@ -61,6 +64,8 @@ static const char usage_text[] =
     "  -q, --quiet           print no table (exit status and offenders)\n"
     "      --max-inflated=BYTES\n"
     "                        refuse gzip input that inflates past BYTES\n"
+    "                        (also caps a URL's download)\n"
+    TOOL_SOURCE_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -488,6 +493,7 @@ int main(int argc, char **argv)
         { "max-inflated", required_argument, NULL, OPT_MAX_INFLATED },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_SOURCE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -503,6 +509,8 @@ int main(int argc, char **argv)
     table t;
     const pf_value_type *st;
     char *end;
+    tool_fetch_opts fo = { 0, 0, 0 };
+    bool progress = false;
     int c, err, si;
     size_t i, nshow;
 
@@ -584,7 +592,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
-            tool_usage_error("bad option");
+            if (!tool_source_option(c, optarg, &fo, &progress))
+                tool_usage_error("bad option");
         }
     }
     if (argc - optind != 2)
@@ -604,6 +613,7 @@ int main(int argc, char **argv)
     basename_ = strcmp(basepath, "-") == 0 ? "<stdin>" : basepath;
     newname = strcmp(newpath, "-") == 0 ? "<stdin>" : newpath;
 
+    tool_source_setup(&fo, progress, dopts.max_inflated);
     base = tool_load_profile(basepath, NULL, TOOL_EXIT_USAGE, &dopts);
     cur = tool_load_profile(newpath, NULL, TOOL_EXIT_USAGE, &dopts);
 

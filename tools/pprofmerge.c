@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "tool_fetch.h"
 
 static const char usage_text[] =
     "Usage: pprofmerge [OPTIONS] IN...\n"
@@ -22,7 +23,9 @@ static const char usage_text[] =
     "durations and periods combine as the reference combines them.\n"
     "'-' reads one input from stdin. Inputs may be in any format the\n"
     "library reads (profile.proto, Go and gperftools legacy formats,\n"
-    "folded stacks); all must have the same sample types.\n"
+    "folded stacks, perf script); all must have the same sample types.\n"
+    "An input may be a URL (http://HOST:PORT/debug/pprof/NAME, https://...,\n"
+    "HOST:PORT[/PATH]), fetched as go tool pprof fetches it.\n"
     "\n"
     "Options:\n"
     "  -o, --output=OUT    write the result to OUT ('-' = stdout, the\n"
@@ -35,7 +38,8 @@ static const char usage_text[] =
     "                      instead of failing on differing sample types\n"
     "      --max-inflated=BYTES\n"
     "                      refuse gzip input that inflates past BYTES\n"
-    "                      (default 4 GiB)\n"
+    "                      (default 4 GiB); also caps a URL's download\n"
+    TOOL_SOURCE_HELP
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -102,6 +106,7 @@ int main(int argc, char **argv)
         { "max-inflated", required_argument, NULL, 'M' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_SOURCE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -111,6 +116,8 @@ int main(int argc, char **argv)
     const char *outpath = "-";
     pf_merger *m = NULL;
     pf_profile *merged = NULL;
+    tool_fetch_opts fo = { 0, 0, 0 };
+    bool progress = false;
     int c, i, err, nstdin = 0;
 
     tool_init(argv[0]);
@@ -142,7 +149,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
-            tool_usage_error("bad option");
+            if (!tool_source_option(c, optarg, &fo, &progress))
+                tool_usage_error("bad option");
         }
     }
     if (optind >= argc)
@@ -160,6 +168,7 @@ int main(int argc, char **argv)
         tool_usage_error("not writing a binary profile to a terminal "
                          "(use -o OUT or --format)");
 
+    tool_source_setup(&fo, progress, dopts.max_inflated);
     if ((err = pf_merger_new(&m, &mopts)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
     {
@@ -197,12 +206,19 @@ int main(int argc, char **argv)
                               "the shared ones)", name, pf_error_last());
             if (err < 0)
                 tool_die_lib(TOOL_EXIT_FAIL, err, name);
+            tool_progress_step("merged inputs", (uint64_t)(i - optind + 1),
+                               (uint64_t)(argc - optind));
         }
+        tool_progress_done();
     }
     if ((err = pf_merger_finish(&merged, m)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
     pf_merger_free(m);
+    tool_progress_note("writing %zu samples (%.1f s)",
+                       pf_profile_sample_count(merged),
+                       tool_progress_elapsed());
     tool_write_profile(outpath, merged, of, &eopts, TOOL_EXIT_FAIL);
+    tool_progress_note("done (%.1f s)", tool_progress_elapsed());
     pf_profile_free(merged);
     return TOOL_EXIT_OK;
 }

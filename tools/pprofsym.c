@@ -7,13 +7,15 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tool_fetch.h"
 
 static const char usage_text[] =
     "Usage: pprofsym [OPTIONS] IN OUT\n"
     "Give the locations of the profile IN functions, files, lines and\n"
     "inline frames from the ELF files of its mappings; write OUT.\n"
     "'-' is stdin (IN) or stdout (OUT). IN may be any format pprofconv\n"
-    "reads.\n"
+    "reads, and a URL (http://HOST:PORT/debug/pprof/NAME, https://...,\n"
+    "HOST:PORT[/PATH]) fetched as go tool pprof fetches it.\n"
     "\n"
     "Options:\n"
     "  -b, --binary=PATH     use PATH for the mapping with the same build id\n"
@@ -33,6 +35,7 @@ static const char usage_text[] =
     "  -f, --format=NAME     output format: proto, debug1, debug2, folded,\n"
     "                        raw (default: from OUT's extension, else proto)\n"
     "  -q, --quiet           print only problems, not the per-mapping summary\n"
+    TOOL_SOURCE_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -107,6 +110,7 @@ int main(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_SOURCE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_symbolize_opts so = PF_SYMBOLIZE_OPTS_INIT;
@@ -114,7 +118,8 @@ int main(int argc, char **argv)
     pf_out_format of = PF_OUT_UNKNOWN;
     const char **bins = NULL;
     size_t nbins = 0;
-    bool partial = false, quiet = false;
+    bool partial = false, quiet = false, progress = false;
+    tool_fetch_opts fo = { 0, 0, 0 };
     pf_profile *p;
     int c, err;
 
@@ -167,7 +172,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
-            tool_usage_error("bad option");
+            if (!tool_source_option(c, optarg, &fo, &progress))
+                tool_usage_error("bad option");
         }
     }
     if (argc - optind != 2)
@@ -178,8 +184,15 @@ int main(int argc, char **argv)
         of = pf_out_format_from_path(argv[optind + 1]);
     if (of == PF_OUT_UNKNOWN)
         of = PF_OUT_PROTO;
+    tool_source_setup(&fo, progress, 0);
     p = tool_load_profile(argv[optind], NULL, TOOL_EXIT_FAIL, NULL);
+    tool_progress_note("read %s: %zu locations in %zu mappings (%.1f s); "
+                       "symbolizing", strcmp(argv[optind], "-") == 0
+                           ? "<stdin>" : argv[optind],
+                       pf_profile_location_count(p),
+                       pf_profile_mapping_count(p), tool_progress_elapsed());
     err = pf_profile_symbolize(p, &so, &rep);
+    tool_progress_note("symbolized (%.1f s)", tool_progress_elapsed());
     if (err < 0) {
         pf_symbolize_report_release(&rep);
         tool_die_lib(TOOL_EXIT_FAIL, err, "symbolize");
@@ -194,6 +207,9 @@ int main(int argc, char **argv)
     }
     pf_symbolize_report_release(&rep);
     tool_write_profile(argv[optind + 1], p, of, NULL, TOOL_EXIT_FAIL);
+    tool_progress_note("wrote %s (%.1f s)", strcmp(argv[optind + 1], "-") == 0
+                           ? "<stdout>" : argv[optind + 1],
+                       tool_progress_elapsed());
     pf_profile_free(p);
     free(bins);
     return TOOL_EXIT_OK;

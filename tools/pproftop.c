@@ -17,12 +17,15 @@
 
 #include "pproftop_http.h"
 #include "tool.h"
+#include "tool_fetch.h"
 
 static const char usage_text[] =
     "Usage: pproftop [FLAGS] FILE...\n"
     "Print a report of the profile FILE ('-' = stdin) in the layout of\n"
     "`go tool pprof`; several FILEs are merged first. Any format the\n"
-    "library reads is accepted.\n"
+    "library reads is accepted. A FILE may be a URL, as for go tool pprof:\n"
+    "http://HOST:PORT/debug/pprof/NAME, https://..., HOST:PORT[/PATH]\n"
+    "(path /debug/pprof/profile if none).\n"
     "\n"
     "Report (one of; default -top):\n"
     "  -top, -text         flat/cum table, as go tool pprof -top\n"
@@ -71,6 +74,9 @@ static const char usage_text[] =
     "                      its samples kept apart\n"
     "  -base=FILE          subtract FILE\n"
     "  -normalize          scale FILE... to the base's total first\n"
+    "  -seconds=N          URL sources: ask for an N-second profile\n"
+    "  -timeout=N          URL sources: give up after N seconds (default\n"
+    "                      1.5 x the seconds, or 60, plus 5)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -94,6 +100,7 @@ typedef struct flags {
     bool normalize;
     const char *image;          /* -svg, -png, ...: dot -T<image> */
     const char *output;         /* -output=FILE; NULL = stdout */
+    tool_fetch_opts fetch;
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -280,6 +287,15 @@ static bool value_flag(flags *f, const char *name, const char *val)
             if (errno || *end || end == val)
                 tool_usage_error("invalid value '%s' for -divide_by", val);
             f->zero_divisor = f->ro.divide_by == 0;
+        }
+        return true;
+    }
+    if (strcmp(name, "seconds") == 0 || strcmp(name, "timeout") == 0) {
+        if (val) {
+            char opt[16];
+            snprintf(opt, sizeof(opt), "-%s", name);
+            *(name[0] == 's' ? &f->fetch.seconds : &f->fetch.timeout) =
+                tool_parse_seconds(opt, val);
         }
         return true;
     }
@@ -532,6 +548,7 @@ int main(int argc, char **argv)
         tool_usage_error("empty file name for -output");
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
+    tool_source_setup(&f.fetch, false, 0);
     if (has_base || has_diff_base)
         p = load_diff(&f, argc - first, argv + first);
     else

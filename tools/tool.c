@@ -6,6 +6,7 @@
  * remove it.
  */
 #include "tool.h"
+#include "tool_fetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,7 +118,15 @@ int tool_read_file(tool_file *f, const char *path, char *errmsg,
     unsigned char *data = NULL;
     size_t cap = 0, n = 0;
     struct stat st;
+    int fr;
 
+    /* A URL source (tool_fetch.c): fetched rather than opened. */
+    if (fd < 0) {
+        int saved = errno;
+        if ((fr = tool_fetch_source(f, path, errmsg, errlen)) <= 0)
+            return fr;
+        errno = saved;
+    }
     memset(f, 0, sizeof(*f));
     if (fd < 0) {
         snprintf(errmsg, errlen, "%s", strerror(errno));

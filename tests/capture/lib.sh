@@ -31,3 +31,14 @@ total_ms() {
 within() {
     awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'
 }
+
+# wait_nonempty FILE PID: wait (up to 10 s) until FILE is non-empty, or
+# PID is gone; true if FILE has content.
+wait_nonempty() {
+    for _ in $(seq 200); do
+        [ -s "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ -s "$1" ]
+}

@@ -18,14 +18,6 @@ R="$BIN/pprofrecord"
 cd "$WORK"
 trap 'touch "$WORK/stop" "$WORK/stop2"; wait' EXIT
 
-wait_for() {  # FILE PID: until FILE is non-empty (or PID is gone)
-    for _ in $(seq 200); do
-        [ -s "$1" ] && return 0
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.05
-    done
-    [ -s "$1" ]
-}
 # no endpoint asked for: libmicrohttpd stays out of the process
 LD_PRELOAD="$CAPLIB/libprofile-capture.so" cat /proc/self/maps > maps.txt ||
     die "preloaded cat failed"
@@ -51,7 +43,7 @@ has_fn() {
 PPROF_HTTP_PORTFILE="$WORK/port" timeout 120 "$R" --http=127.0.0.1:0 -- \
     "$B" "$WORK/stop" 100 >run.out 2>run.err &
 pid=$!
-wait_for "$WORK/port" $pid || { cat run.err; die "no port file"; }
+wait_nonempty "$WORK/port" $pid || { cat run.err; die "no port file"; }
 P=$(cat "$WORK/port")
 U="http://127.0.0.1:$P/debug/pprof"
 echo "pprofrecord --http: $U"
@@ -71,7 +63,7 @@ ls | grep -q '^port\.' && die "stray port files: $(ls)"
 timeout 120 env LD_PRELOAD="$CAPLIB/libprofile-capture.so" \
     PPROF_HTTP=127.0.0.1:0 "$B" "$WORK/stop2" 100 >run2.out 2>run2.err &
 pid=$!
-wait_for run2.err $pid || die "no port line on stderr"
+wait_nonempty run2.err $pid || die "no port line on stderr"
 P2=$(sed -n 's/^libprofile-capture: serving \/debug\/pprof\/ on port \([0-9]*\)$/\1/p' run2.err)
 [ -n "$P2" ] || { cat run2.err; die "stderr: no port line"; }
 curl -s --max-time 30 -o cmdline.body "http://127.0.0.1:$P2/debug/pprof/cmdline"

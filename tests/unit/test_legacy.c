@@ -21,15 +21,7 @@
 
 static pf_profile *rd_buf(const void *buf, size_t len, pf_format want)
 {
-    pf_profile *p = NULL;
-    pf_format fmt = PF_FORMAT_UNKNOWN;
-    int err = pf_profile_read(&p, &fmt, buf, len, NULL);
-
-    if (err != PF_OK)
-        fail_msg("read failed: %s", pf_error_last());
-    assert_int_equal(fmt, want);
-    assert_int_equal(pf_profile_check(p), PF_OK);
-    return p;
+    return fixture_read_as(buf, len, want);
 }
 
 static pf_profile *rd(const char *text, pf_format want)
@@ -40,14 +32,7 @@ static pf_profile *rd(const char *text, pf_format want)
 static void rd_err_buf(const void *buf, size_t len, int code,
                        const char *detail)
 {
-    pf_profile *p = (pf_profile *)1;
-    int err = pf_profile_read(&p, NULL, buf, len, NULL);
-
-    assert_int_equal(err, code);
-    assert_null(p);
-    if (!strstr(pf_error_last(), detail))
-        fail_msg("error '%s' does not contain '%s'", pf_error_last(),
-                 detail);
+    fixture_read_err(buf, len, code, detail);
 }
 
 static void rd_err(const char *text, int code, const char *detail)

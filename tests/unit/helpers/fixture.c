@@ -129,3 +129,41 @@ char *fixture_report_text(const pf_profile *p, pf_report_kind kind,
     pf_membuf_release(&mb);
     return s;
 }
+
+pf_profile *fixture_read_as(const void *buf, size_t len, pf_format want)
+{
+    pf_profile *p = NULL;
+    pf_format fmt = PF_FORMAT_UNKNOWN;
+    int err = pf_profile_read(&p, &fmt, buf, len, NULL);
+
+    if (err != PF_OK)
+        fail_msg("read failed: %s", pf_error_last());
+    assert_int_equal(fmt, want);
+    assert_int_equal(pf_profile_check(p), PF_OK);
+    return p;
+}
+
+void fixture_read_err(const void *buf, size_t len, int code,
+                      const char *detail)
+{
+    pf_profile *p = (pf_profile *)1;
+    int err = pf_profile_read(&p, NULL, buf, len, NULL);
+
+    assert_int_equal(err, code);
+    assert_null(p);
+    if (!strstr(pf_error_last(), detail))
+        fail_msg("error '%s' does not contain '%s'", pf_error_last(),
+                 detail);
+}
+
+void fixture_assert_types(const pf_profile *p, const char *want)
+{
+    char got[1024] = "";
+    size_t i, n = pf_profile_sample_type_count(p), k = 0;
+    const pf_value_type *t = pf_profile_sample_types(p);
+
+    for (i = 0; i < n && k < sizeof(got); i++)
+        k += (size_t)snprintf(got + k, sizeof(got) - k, "%s%s/%s",
+                              i ? " " : "", t[i].type, t[i].unit);
+    assert_string_equal(got, want);
+}

@@ -23,4 +23,14 @@ pf_profile *fixture_small(void);
 char *fixture_report_text(const pf_profile *p, pf_report_kind kind,
                           const pf_report_opts *o);
 
+/* pf_profile_read of BUF that must succeed, detected as WANT, and pass
+ * pf_profile_check. */
+pf_profile *fixture_read_as(const void *buf, size_t len, pf_format want);
+/* pf_profile_read of BUF that must fail with CODE, *out NULL, and an
+ * error detail containing DETAIL. */
+void fixture_read_err(const void *buf, size_t len, int code,
+                      const char *detail);
+/* The sample types of P, "type/unit type/unit ...", equal WANT. */
+void fixture_assert_types(const pf_profile *p, const char *want);
+
 #endif
