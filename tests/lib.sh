@@ -53,6 +53,7 @@ need() {
         clang-19) pkg=clang-19 ;;
         node|npm) pkg=nodejs ;;
         man) pkg=man-db ;;
+        xmllint) pkg=libxml2-utils ;;
         *) pkg=$p ;;
         esac
         echo "FAIL: '$p' not found: install the Debian package $pkg" \

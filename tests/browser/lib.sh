@@ -4,8 +4,7 @@
 # need_browser: skip (77) without chromium; fail without the npm
 # packages, which the build installs (mk/flame.mk).
 need_browser() {
-    [ -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
-        { echo "chromium not installed (Debian package chromium)"; exit 77; }
+    need "${CHROMIUM:-chromium}" node
     command -v node >/dev/null 2>&1 ||
         { echo "node not installed (Debian package nodejs)"; exit 1; }
     NODE_PATH="$(cd "$BIN/.." && pwd)/browser/node_modules"

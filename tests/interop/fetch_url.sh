@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
 need_workload preload_http
-command -v python3 >/dev/null 2>&1 || { echo "python3 not installed"; exit 77; }
+need python3
 export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 cd "$WORK"

@@ -3,8 +3,7 @@
 # percentages with perf report's. Skips (77) when perf or a compiler is
 # missing or perf cannot record here.
 need_go
-command -v perf >/dev/null 2>&1 || { echo "perf (linux-perf) not installed"; exit 77; }
-command -v cc >/dev/null 2>&1 || { echo "no C compiler"; exit 77; }
+need perf cc
 export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
 cd "$WORK"
 cat >spin.c <<'EOF'

@@ -9,8 +9,6 @@
 # Skipped until the legacy readers are present in the build.
 . "$TESTLIB"
 need_go
-run "$BIN/pprofconv" "$CORPUS/go_mutex.debug1.txt" "$WORK/probe.pb.gz"
-[ "$rc" -eq 0 ] || { echo "legacy text readers not built in"; exit 77; }
 
 blocks() {   # [nolabels]
     if [ "${1:-}" = nolabels ]; then grep -Ev '^ +[^ ]+:  '; else cat; fi |

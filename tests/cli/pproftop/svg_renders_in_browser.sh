@@ -4,10 +4,7 @@
 # root data-panzoom="on"), the hottest functions are in the DOM, and a
 # screenshot is a picture, not a blank page.
 . "$TESTLIB"
-command -v dot >/dev/null || { echo "graphviz not installed"; exit 77; }
-command -v xmllint >/dev/null || { echo "libxml2-utils not installed"; exit 77; }
-command -v node >/dev/null || { echo "nodejs not installed"; exit 77; }
-[ -x /usr/bin/chromium ] || { echo "chromium not installed"; exit 77; }
+need dot xmllint node chromium
 
 f="$CORPUS/go_cpu_labels.pb.gz"
 "$BIN/pproftop" -dot "$f" >"$WORK/g.dot" || die "pproftop -dot failed"

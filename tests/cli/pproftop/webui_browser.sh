@@ -9,7 +9,7 @@
 . "$(dirname "$TESTLIB")/browser/lib.sh"
 . "$(dirname "$0")/webui_lib.inc"
 need_browser
-command -v dot >/dev/null || { echo "graphviz not installed"; exit 77; }
+need dot
 
 P="$CORPUS/go_cpu.pb.gz"
 json_lines() {  # stdin lines -> JSON array of strings

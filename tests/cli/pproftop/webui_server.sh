@@ -6,7 +6,7 @@
 # 0 and the port closed. A port in use and a bad host fail cleanly.
 . "$TESTLIB"
 . "$(dirname "$0")/webui_lib.inc"
-command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
+need curl
 
 P="$CORPUS/go_cpu.pb.gz"
 TRIM=-trim_path=/build/corpus/public/go_workload
