@@ -6,6 +6,7 @@
  * remove it.
  */
 #include "tool.h"
+#include "tool_sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -250,20 +251,37 @@ tool_out *tool_out_open(const char *path, int die_code)
     sprintf(o->tmp, "%s.tmpXXXXXX", path);
     /* Only regular files are replaced by rename: a device, FIFO or
      * socket (/dev/stdout, /dev/full, a pipe) is written in place. */
-    fd = (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) ? -1
-                                                         : mkstemp(o->tmp);
-    if (fd < 0) {
-        /* The directory may not be writable while PATH is (or PATH is a
-         * device such as /dev/full): write in place, no atomicity. */
-        int saved = errno;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         free(o->tmp);
         o->tmp = NULL;
         o->f = fopen(path, "wb");
         if (!o->f)
-            tool_die_code(die_code, "%s: %s", path,
-                          strerror(errno == ENOENT ? saved : errno));
+            tool_die_code(die_code, "%s: %s", path, strerror(errno));
         pending = o;
         return o;
+    }
+    fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        /* Never fall back to writing PATH in place: a failure half-way
+         * would destroy the file (the input itself when they are the
+         * same). */
+        int saved = errno;
+        const char *slash = strrchr(path, '/');
+        int dlen = slash ? (int)(slash - path) : 1;
+        const char *dir = slash ? path : ".";
+
+        if (slash == path)
+            dlen = 1;
+        if (saved == ENOENT || saved == ENOTDIR)
+            tool_die_code(die_code, "%s: %s", path, strerror(saved));
+        tool_die_code(die_code,
+                      "cannot create a temporary file in '%.*s': %s; "
+                      "output not written", dlen, dir, strerror(saved));
+    }
+    if (tool_sig_arm(o->tmp) < 0) {
+        close(fd);
+        unlink(o->tmp);
+        tool_die_code(die_code, "%s: path too long", path);
     }
     {
         /* mkstemp creates 0600; give the file the usual umask mode. */
@@ -326,6 +344,8 @@ void tool_out_commit(tool_out *o)
             tool_out_abort(o);
             tool_die_code(code, "%s: %s", name, msg);
         }
+        if (o->tmp)
+            tool_sig_disarm();
     }
     out_free(o);
 }
@@ -336,8 +356,10 @@ void tool_out_abort(tool_out *o)
         fclose(o->f);
     o->f = NULL;
     /* A file written in place (a device, a FIFO) has nothing to undo. */
-    if (o->tmp)
+    if (o->tmp) {
         unlink(o->tmp);
+        tool_sig_disarm();
+    }
     out_free(o);
 }
 
