@@ -273,9 +273,9 @@ static int check_cap(pf_lb *b)
 
     if (cap && (uint64_t)(b->p->nsamples + b->p->nlocations +
                           b->p->nfunctions) > cap)
-        return pf__error_set(PF_ETOOBIG,
-                             "more than %llu records (samples, locations, "
-                             "functions)", (unsigned long long)cap);
+        return pf__error_limit(PF_LIMIT_RECORDS,
+                               "more than %llu records (samples, locations, "
+                               "functions)", (unsigned long long)cap);
     return PF_OK;
 }
 

@@ -129,9 +129,10 @@ int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
             goto done;
         if (opts && opts->max_records &&
             p->nsamples + p->nlocations > opts->max_records) {
-            err = pf__error_set(PF_ETOOBIG, "line %zu: more than %llu "
-                                "records", c.lineno,
-                                (unsigned long long)opts->max_records);
+            err = pf__error_limit(PF_LIMIT_RECORDS,
+                                  "line %zu: more than %llu records",
+                                  c.lineno,
+                                  (unsigned long long)opts->max_records);
             goto done;
         }
     }

@@ -22,3 +22,14 @@ check-sigsafe-tools: $(O)/tools/tool_sig.o
 
 EXTRA_TESTS += check-sigsafe-tools
 .PHONY: check-sigsafe-tools
+
+# Input generators of the CLI cases (tests/cli/helpers/*.c), built by
+# `make check` into $(O)/tests/cli/.
+CLI_HELPER_SRCS := $(sort $(wildcard tests/cli/helpers/*.c))
+CLI_HELPERS := $(CLI_HELPER_SRCS:tests/cli/helpers/%.c=$(O)/tests/cli/%)
+EXTRA_TESTS += $(CLI_HELPERS)
+
+$(O)/tests/cli/%: tests/cli/helpers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(DEP_LIBS)

@@ -61,6 +61,7 @@ static const char usage_text[] =
     "  -q, --quiet           print no table (exit status and offenders)\n"
     "      --max-inflated=BYTES\n"
     "                        refuse gzip input that inflates past BYTES\n"
+    TOOL_LIMIT_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -488,6 +489,7 @@ int main(int argc, char **argv)
         { "max-inflated", required_argument, NULL, OPT_MAX_INFLATED },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -584,6 +586,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             tool_usage_error("bad option");
         }
     }

@@ -36,6 +36,7 @@ static const char usage_text[] =
     "      --max-inflated=BYTES\n"
     "                      refuse gzip input that inflates past BYTES\n"
     "                      (default 4 GiB)\n"
+    TOOL_LIMIT_HELP
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -68,9 +69,10 @@ static void *load_input(void *arg)
     }
     err = pf_profile_read(&j->p, NULL, in.data, in.len, j->opts);
     tool_file_release(&in);
-    if (err < 0)
-        snprintf(j->msg, sizeof(j->msg), "%s: %s", name,
-                 pf_error_last()[0] ? pf_error_last() : pf_strerror(err));
+    if (err < 0)    /* the hint now: pf_error_limit() is per thread */
+        snprintf(j->msg, sizeof(j->msg), "%s: %s%s", name,
+                 pf_error_last()[0] ? pf_error_last() : pf_strerror(err),
+                 tool_limit_hint(err));
     return NULL;
 }
 
@@ -102,6 +104,7 @@ int main(int argc, char **argv)
         { "max-inflated", required_argument, NULL, 'M' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -142,6 +145,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             tool_usage_error("bad option");
         }
     }
@@ -160,6 +165,8 @@ int main(int argc, char **argv)
         tool_usage_error("not writing a binary profile to a terminal "
                          "(use -o OUT or --format)");
 
+    /* One memory budget for the inputs decoded at once. */
+    tool_decode_opts(&dopts);
     if ((err = pf_merger_new(&m, &mopts)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");
     {

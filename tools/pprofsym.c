@@ -33,6 +33,7 @@ static const char usage_text[] =
     "  -f, --format=NAME     output format: proto, debug1, debug2, folded,\n"
     "                        raw (default: from OUT's extension, else proto)\n"
     "  -q, --quiet           print only problems, not the per-mapping summary\n"
+    TOOL_LIMIT_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -107,6 +108,7 @@ int main(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_symbolize_opts so = PF_SYMBOLIZE_OPTS_INIT;
@@ -167,6 +169,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             tool_usage_error("bad option");
         }
     }

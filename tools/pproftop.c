@@ -48,6 +48,11 @@ static const char usage_text[] =
     "  -relative_percentages  percentages of the focused total\n"
     "  -no_drop_frames     ignore the profile's drop_frames/keep_frames\n"
     "  -no_file_line       omit the File:/Build ID: header lines\n"
+    "  -max-memory=SIZE    memory that reading the profiles may use, all\n"
+    "                      together (bytes, or K, M, G; default 3G)\n"
+    "  -max-records=N      refuse a profile with more than N records:\n"
+    "                      strings, samples, locations, functions,\n"
+    "                      mappings (default 100000000)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -202,6 +207,16 @@ static bool value_flag(flags *f, const char *name, const char *val)
             if (*val)
                 set_kind(f, PF_REPORT_PEEK, 0);
         }
+        return true;
+    }
+    if (strcmp(name, "max-memory") == 0 || strcmp(name, "max_memory") == 0) {
+        if (val)
+            tool_limit_option(TOOL_OPT_MAX_MEMORY, val);
+        return true;
+    }
+    if (strcmp(name, "max-records") == 0 || strcmp(name, "max_records") == 0) {
+        if (val)
+            tool_limit_option(TOOL_OPT_MAX_RECORDS, val);
         return true;
     }
     if (strcmp(name, "nodecount") == 0) {

@@ -213,21 +213,112 @@ uint64_t tool_parse_byte_count(const char *opt, const char *arg)
     return v;
 }
 
+uint64_t tool_parse_size(const char *opt, const char *arg)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 0;
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (end != arg && *end) {
+        const char *sfx = strchr("KMGT", end[0] & ~0x20);
+        if (sfx && end[0] != ' ') {
+            shift = 10 * (unsigned)(sfx - "KMGT" + 1);
+            end++;
+            if ((end[0] | 0x20) == 'i' && (end[1] | 0x20) == 'b')
+                end += 2;
+            else if ((end[0] | 0x20) == 'b')
+                end++;
+        }
+    }
+    if (*end || end == arg || v == 0 || errno || arg[0] == '-' ||
+        v > (UINT64_MAX >> shift))
+        tool_usage_error("%s wants a positive size (bytes, or with K, M, G "
+                         "or T), not '%s'", opt, arg);
+    return (uint64_t)v << shift;
+}
+
+static uint64_t max_memory = TOOL_MAX_MEMORY_DEFAULT;
+static uint64_t max_records = TOOL_MAX_RECORDS_DEFAULT;
+static pf_budget *budget;
+
+int tool_limit_option(int opt, const char *arg)
+{
+    if (opt == TOOL_OPT_MAX_MEMORY)
+        max_memory = tool_parse_size("--max-memory", arg);
+    else if (opt == TOOL_OPT_MAX_RECORDS)
+        max_records = tool_parse_byte_count("--max-records", arg);
+    else
+        return 0;
+    return 1;
+}
+
+static void free_budget(void)
+{
+    pf_budget_free(budget);
+    budget = NULL;
+}
+
+void tool_decode_opts(pf_decode_opts *o)
+{
+    if (o->version < 2) {
+        pf_decode_opts d = PF_DECODE_OPTS_INIT;
+        d.max_inflated = o->max_inflated;
+        d.max_records = o->max_records;
+        *o = d;
+    }
+    if (!budget) {
+        if (pf_budget_new(&budget, max_memory) < 0)
+            tool_die("out of memory");
+        atexit(free_budget);
+    }
+    if (!o->budget && !o->max_memory)
+        o->budget = budget;
+    if (!o->max_records)
+        o->max_records = max_records;
+}
+
+const char *tool_limit_hint(int err)
+{
+    if (err != PF_ETOOBIG)
+        return "";
+    switch (pf_error_limit()) {
+    case PF_LIMIT_MEMORY: return " (--max-memory raises the limit)";
+    case PF_LIMIT_RECORDS: return " (--max-records raises the limit)";
+    case PF_LIMIT_INFLATED: return " (--max-inflated raises the limit)";
+    default: return "";
+    }
+}
+
+void tool_die_read(int code, int err, const char *subject)
+{
+    const char *detail = pf_error_last();
+
+    if (!detail[0])
+        detail = pf_strerror(err);
+    tool_die_code(code, "%s: %s%s", subject, detail, tool_limit_hint(err));
+}
+
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
                               const pf_decode_opts *opts)
 {
     tool_file in;
     char msg[256];
     pf_profile *p;
+    pf_decode_opts o = PF_DECODE_OPTS_INIT;
     int err;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
+    if (opts)
+        o = *opts;
+    tool_decode_opts(&o);
     if (tool_read_file(&in, path, msg, sizeof(msg)) < 0)
         tool_die_code(die_code, "%s: %s", name, msg);
-    err = pf_profile_read(&p, fmt, in.data, in.len, opts);
+    err = pf_profile_read(&p, fmt, in.data, in.len, &o);
     tool_file_release(&in);
     if (err < 0)
-        tool_die_lib(die_code, err, name);
+        tool_die_read(die_code, err, name);
     return p;
 }
 
