@@ -393,6 +393,12 @@ int main(int argc, char **argv)
     if ((err = pf_filter_opts_check(&f.ro.filter)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "invalid option");
     p = load_all(argc - first, argv + first);
+    /* Nothing to report is a fault of the input (exit 1), not of the
+     * flags: checked before -sample_index, whose errors are usage. */
+    if (pf_profile_sample_type_count(p) == 0)
+        tool_die_code(TOOL_EXIT_FAIL, "%s: profile has no sample types",
+                      argc - first > 1 ? "merged profile"
+                                       : display_name(argv[first]));
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */
