@@ -17,8 +17,45 @@ void pf__alloc_fail_after(unsigned long n)
     fail_countdown = n;
 }
 
+#ifdef PF_TORTURE
+/* Torture build (make check-oom, tests/torture/): PF_TORTURE_FAIL_AT=N
+ * fails the Nth allocation of the process, counted across threads, and
+ * PF_TORTURE_COUNT_FD=FD gets the number of allocations made, written
+ * at exit, so that a sweep knows where to stop. Never compiled into the
+ * normal library. */
+#include <stdio.h>
+#include <unistd.h>
+
+static _Atomic unsigned long torture_count;
+static unsigned long torture_fail_at;
+
+__attribute__((constructor)) static void torture_init(void)
+{
+    const char *s = getenv("PF_TORTURE_FAIL_AT");
+
+    torture_fail_at = s ? strtoul(s, NULL, 10) : 0;
+}
+
+__attribute__((destructor)) static void torture_report(void)
+{
+    const char *s = getenv("PF_TORTURE_COUNT_FD");
+    char line[32];
+    int n;
+
+    if (!s)
+        return;
+    n = snprintf(line, sizeof(line), "%lu\n", atomic_load(&torture_count));
+    if (write(atoi(s), line, (size_t)n) != n)
+        return;
+}
+#endif
+
 static bool should_fail(void)
 {
+#ifdef PF_TORTURE
+    if (atomic_fetch_add(&torture_count, 1) + 1 == torture_fail_at)
+        return true;
+#endif
     if (fail_countdown == 0)
         return false;
     return --fail_countdown == 0;

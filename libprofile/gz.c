@@ -55,6 +55,21 @@ static int too_big(uint64_t cap)
                            (unsigned long long)cap);
 }
 
+/* zlib's allocations go through ours (failure injection, the budget). */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    size_t n;
+
+    PF_UNUSED(opaque);
+    return pf__mul_ok(items, size, &n) ? pf__malloc(n) : NULL;
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+    PF_UNUSED(opaque);
+    pf__free(p);
+}
+
 /* zlib streaming inflate of all members: the slow path, used for its
  * precise errors when libdeflate refuses the data. */
 static int gunzip_zlib(unsigned char **out, size_t *outlen, const void *buf,
@@ -66,6 +81,8 @@ static int gunzip_zlib(unsigned char **out, size_t *outlen, const void *buf,
     int err = PF_OK, zr;
 
     memset(&z, 0, sizeof(z));
+    z.zalloc = z_alloc;
+    z.zfree = z_free;
     if (inflateInit2(&z, 15 + 16) != Z_OK)
         return pf__error_oom();
     /* A guess at the ratio; grows geometrically from there. */

@@ -33,3 +33,43 @@ $(O)/tests/cli/%: tests/cli/helpers/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(DEP_LIBS)
+
+# Allocation-failure torture (curl's torture tests): the library built
+# again with -DPF_TORTURE, so that PF_TORTURE_FAIL_AT=N fails its Nth
+# allocation, and the tools linked against it in $(O)/torture/bin.
+# tests/torture/run.sh sweeps N over every allocation of a conversion, a
+# merge, a report and a symbolization. It always runs under ASan+UBSan
+# (LSan finds the leaks of error paths): from a plain build it builds
+# in build-oom/; `make check SANITIZE=1` runs it in build-san/.
+TORTURE_LIB_OBJS := $(LIB_SRCS:%.c=$(O)/torture/%.o) $(O)/proto/profile.pb-c.o
+TORTURE_LIB := $(O)/torture/lib/libprofile.a
+TORTURE_TOOLS := $(addprefix $(O)/torture/bin/,pprofconv pprofmerge pproftop pprofsym)
+
+$(TORTURE_LIB_OBJS): | $(O)/proto/profile.pb-c.h
+
+$(O)/torture/libprofile/%.o: libprofile/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LIB_CFLAGS) -DPF_TORTURE -MMD -MP -c $< -o $@
+
+$(TORTURE_LIB): $(TORTURE_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/torture/bin/%: $(O)/tools/%.o $(TOOL_COMMON) $(TORTURE_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(TORTURE_LIB) $(DEP_LIBS)
+
+-include $(TORTURE_LIB_OBJS:.o=.d)
+
+ifeq ($(SANITIZE),)
+check-oom:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 O=build-oom check-oom
+else
+check-oom: $(TORTURE_TOOLS) $(TOOLS) $(O)/tests/cli/gzrepeat
+	$(Q)O=$(O) tests/torture/run.sh
+EXTRA_TESTS += check-oom
+endif
+.PHONY: check-oom

@@ -254,12 +254,6 @@ int tool_limit_option(int opt, const char *arg)
     return 1;
 }
 
-static void free_budget(void)
-{
-    pf_budget_free(budget);
-    budget = NULL;
-}
-
 void tool_decode_opts(pf_decode_opts *o)
 {
     if (o->version < 2) {
@@ -268,11 +262,10 @@ void tool_decode_opts(pf_decode_opts *o)
         d.max_records = o->max_records;
         *o = d;
     }
-    if (!budget) {
-        if (pf_budget_new(&budget, max_memory) < 0)
-            tool_die("out of memory");
-        atexit(free_budget);
-    }
+    /* Never freed: a tool may exit (tool_die) while reads are still
+     * running on other threads (pprofmerge's loaders). */
+    if (!budget && pf_budget_new(&budget, max_memory) < 0)
+        tool_die("out of memory");
     if (!o->budget && !o->max_memory)
         o->budget = budget;
     if (!o->max_records)
