@@ -3,11 +3,7 @@
 # after its headers is reported as truncated, not as stripped.
 . "$TESTLIB"
 . "$TESTDATA/elf/build.sh"
-sym_build
-mkdir "$WORK/run"
-cp "$WORK/symtest_pie" "$WORK/run/symtest_pie"
-"$WORK/run/symtest_pie" >"$WORK/p.txt" || die "test program failed"
-"$WORK/mkprof" "$WORK/p.txt" "$WORK/in.pb.gz" || die mkprof
+sym_run_profile
 rm "$WORK/run/symtest_pie"
 
 mkfifo "$WORK/fifo"
