@@ -247,9 +247,14 @@ int tool_limit_option(int opt, const char *arg)
 {
     if (opt == TOOL_OPT_MAX_MEMORY)
         max_memory = tool_parse_size("--max-memory", arg);
-    else if (opt == TOOL_OPT_MAX_RECORDS)
-        max_records = tool_parse_byte_count("--max-records", arg);
-    else
+    else if (opt == TOOL_OPT_MAX_RECORDS) {
+        char *end;
+        errno = 0;
+        max_records = strtoull(arg, &end, 10);
+        if (*end || end == arg || max_records == 0 || errno || arg[0] == '-')
+            tool_usage_error("--max-records wants a positive count, not '%s'",
+                             arg);
+    } else
         return 0;
     return 1;
 }

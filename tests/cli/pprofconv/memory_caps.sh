@@ -92,3 +92,6 @@ expect_rc 0
 run "$BIN/pprofconv" --max-memory=lots "$CORPUS/go_heap.pb.gz" out2.pb.gz
 expect_rc 2
 grep -q "^pprofconv: --max-memory wants a positive size" err || die "bad --max-memory: $(cat err)"
+run "$BIN/pprofconv" --max-records=0 "$CORPUS/go_heap.pb.gz" out2.pb.gz
+expect_rc 2
+grep -q "^pprofconv: --max-records wants a positive count, not '0'" err || die "bad --max-records: $(cat err)"
