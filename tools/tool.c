@@ -27,6 +27,8 @@ struct tool_out {
 };
 
 static tool_out *pending;
+/* --max-memory: also bounds an input read into memory (a pipe). */
+static uint64_t max_memory = TOOL_MAX_MEMORY_DEFAULT;
 
 void tool_init(const char *argv0)
 {
@@ -151,7 +153,16 @@ int tool_read_file(tool_file *f, const char *path, char *errmsg,
         ssize_t r;
         if (n == cap) {
             size_t ncap = cap * 2;
-            unsigned char *nd = realloc(data, ncap);
+            unsigned char *nd;
+            if (n >= max_memory) {
+                snprintf(errmsg, errlen, "input exceeds the memory limit of "
+                         "%llu bytes (--max-memory raises the limit)",
+                         (unsigned long long)max_memory);
+                goto fail;
+            }
+            if (ncap > max_memory)
+                ncap = (size_t)max_memory + 1;
+            nd = realloc(data, ncap);
             if (!nd) {
                 snprintf(errmsg, errlen, "out of memory");
                 goto fail;
@@ -239,7 +250,6 @@ uint64_t tool_parse_size(const char *opt, const char *arg)
     return (uint64_t)v << shift;
 }
 
-static uint64_t max_memory = TOOL_MAX_MEMORY_DEFAULT;
 static uint64_t max_records = TOOL_MAX_RECORDS_DEFAULT;
 static pf_budget *budget;
 

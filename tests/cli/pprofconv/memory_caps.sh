@@ -85,6 +85,12 @@ expect_rc 1
 expect_err_line '^pprofconv: strings80.gz: more than 1000000 records \(strings, mappings, functions, locations, samples\) at byte 2000000 \(--max-records raises the limit\)$'
 expect_no_file "$WORK/out.pb.gz"
 
+# A pipe is read into memory: within the limit too.
+rss_run $slack bash -c "head -c 30000000 /dev/zero | exec '$BIN/pprofconv' --max-memory=8M - out.pb.gz"
+expect_rc 1
+expect_err_line '^pprofconv: <stdin>: input exceeds the memory limit of 8388608 bytes \(--max-memory raises the limit\)$'
+expect_no_file "$WORK/out.pb.gz"
+
 # Caps that do not bind leave a real profile alone.
 run "$BIN/pprofconv" --max-memory=64M --max-records=100000 "$CORPUS/go_heap.pb.gz" out.pb.gz
 expect_rc 0
