@@ -215,7 +215,7 @@ install: all
 	$(EXTRA_INSTALL)
 
 clean:
-	rm -rf build build-san build-san-clang build-fuzz build-fuzz-capture build-tsan
+	rm -rf build build-san build-san-clang build-fuzz build-fuzz-capture build-tsan build-oom
 
 .PHONY: all tests check check-run check-unit deps demo bench install clean fuzz
 

@@ -298,9 +298,10 @@ static int str_at(dec *d, const char **out, int64_t idx, const field *f,
 static int count_record(dec *d, const field *f)
 {
     if (d->max_records && ++d->records > d->max_records)
-        return pf__error_set(PF_ETOOBIG,
-                             "more than %llu records (at byte %zu)",
-                             (unsigned long long)d->max_records, f->off);
+        return pf__error_limit(PF_LIMIT_RECORDS,
+                               "more than %llu records (strings, mappings, "
+                               "functions, locations, samples) at byte %zu",
+                               (unsigned long long)d->max_records, f->off);
     return PF_OK;
 }
 
@@ -332,6 +333,7 @@ static int pass_header(dec *d)
                 return pf__error_set(PF_EFORMAT,
                                      "string_table[0] is not empty (byte %zu)",
                                      f.off);
+            PF_TRY(count_record(d, &f));
             s = pf_profile_intern_len(p, (const char *)f.data, f.len);
             PF_CHECK_ALLOC(s);
             PF_TRY(PF_VEC_RESERVE(d->strs, d->strs_cap, d->nstrs + 1));
@@ -864,7 +866,7 @@ int pf__decode_proto_raw(pf_profile **out, const void *buf, size_t len,
     return decode_raw(out, buf, len, opts);
 }
 
-int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
+static int decode_any(pf_profile **out, const void *buf, size_t len,
                       const pf_decode_opts *opts)
 {
     unsigned char *raw = NULL;
@@ -881,6 +883,16 @@ int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
         return err;
     }
     return pf__decode_proto_raw(out, buf, len, opts);
+}
+
+int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
+                      const pf_decode_opts *opts)
+{
+    pf__budget_scope scope;
+
+    *out = NULL;
+    PF_TRY(pf__budget_enter(&scope, opts));
+    return pf__budget_leave(&scope, decode_any(out, buf, len, opts));
 }
 
 /* ------------------------------------------------------------------ */

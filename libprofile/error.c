@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 static _Thread_local char last_error[256];
+static _Thread_local pf_limit last_limit;
 
 const char *pf_strerror(int code)
 {
@@ -34,10 +35,27 @@ const char *pf_version(void)
     return PF_VERSION_STRING;
 }
 
+pf_limit pf_error_limit(void)
+{
+    return last_limit;
+}
+
+int pf__error_limit(pf_limit which, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    va_end(ap);
+    last_limit = which;
+    return PF_ETOOBIG;
+}
+
 int pf__error_set(int code, const char *fmt, ...)
 {
     va_list ap;
 
+    last_limit = PF_LIMIT_NONE;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof(last_error), fmt, ap);
     va_end(ap);

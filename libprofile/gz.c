@@ -44,11 +44,30 @@ bool pf__is_gzip(const void *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* Inflate                                                             */
 
+/* Deflate's densest code: 258 bytes from a 2-bit distance and a length
+ * code, 1032:1 on long runs (zlib's technical details). */
+#define GZ_MAX_RATIO 1032u
+
 static int too_big(uint64_t cap)
 {
-    return pf__error_set(PF_ETOOBIG,
-                         "decompressed data exceeds the limit of %llu bytes",
-                         (unsigned long long)cap);
+    return pf__error_limit(PF_LIMIT_INFLATED,
+                           "decompressed data exceeds the limit of %llu bytes",
+                           (unsigned long long)cap);
+}
+
+/* zlib's allocations go through ours (failure injection, the budget). */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    size_t n;
+
+    PF_UNUSED(opaque);
+    return pf__mul_ok(items, size, &n) ? pf__malloc(n) : NULL;
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+    PF_UNUSED(opaque);
+    pf__free(p);
 }
 
 /* zlib streaming inflate of all members: the slow path, used for its
@@ -62,6 +81,8 @@ static int gunzip_zlib(unsigned char **out, size_t *outlen, const void *buf,
     int err = PF_OK, zr;
 
     memset(&z, 0, sizeof(z));
+    z.zalloc = z_alloc;
+    z.zfree = z_free;
     if (inflateInit2(&z, 15 + 16) != Z_OK)
         return pf__error_oom();
     /* A guess at the ratio; grows geometrically from there. */
@@ -159,10 +180,14 @@ int pf__gunzip(unsigned char **out, size_t *outlen, const void *buf,
         return gunzip_zlib(out, outlen, buf, len, cap);
     /* The trailer's ISIZE is the size (mod 2^32) of the last member:
      * the exact total for a single-member file. Otherwise (or if it is
-     * implausibly small) guess from the compressed size. */
+     * implausibly small, or more than deflate's best ratio, about
+     * 1032:1, allows: a truncated or forged trailer must not make us
+     * allocate gigabytes up front) guess from the compressed size. */
     memcpy(&isize, in + len - 4, 4);
     isize = le32toh(isize);
-    dcap = isize >= len / 2 ? (size_t)isize + 1 : len * 3 + 1024;
+    dcap = isize >= len / 2 && isize / GZ_MAX_RATIO <= len
+               ? (size_t)isize + 1
+               : len * 3 + 1024;
     if (dcap > limit)
         dcap = limit;
     d = libdeflate_alloc_decompressor();

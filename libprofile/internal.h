@@ -23,7 +23,12 @@ int pf__error_set(int code, const char *fmt, ...)
  * layer: "sample 12: ..."); returns CODE. */
 int pf__error_prefix(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* PF_ENOMEM "out of memory", or PF_ETOOBIG naming the memory limit
+ * when a budget refused the allocation. */
 int pf__error_oom(void);
+/* pf__error_set for a cap: also records which one for pf_error_limit. */
+int pf__error_limit(pf_limit which, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #define PF_TRY(expr)                                                       \
     do {                                                                   \
@@ -65,6 +70,21 @@ void *pf__realloc(void *p, size_t n);
 void pf__free(void *p);
 /* Test hook: make the Nth allocation from now fail (0 = never). */
 void pf__alloc_fail_after(unsigned long n);
+
+/* Charging this thread's allocations to a budget, for the duration of
+ * one read (pf_profile_read, pf_profile_decode): enter with the
+ * caller's options, leave with the read's result, which is turned into
+ * the memory-limit error if the budget refused an allocation on the
+ * way. Nested scopes are no-ops. */
+typedef struct pf__budget_scope {
+    pf_budget *budget;
+    pf_budget *owned;       /* made from opts->max_memory */
+    uint64_t charged;       /* bytes this scope holds in the budget */
+    bool hit;               /* an allocation was refused */
+    bool active;
+} pf__budget_scope;
+int pf__budget_enter(pf__budget_scope *s, const pf_decode_opts *opts);
+int pf__budget_leave(pf__budget_scope *s, int err);
 
 /* Ensure *V (elements of ELEM bytes) has room for NEED elements; grows
  * geometrically. Returns PF_OK or PF_ENOMEM/PF_ETOOBIG. */

@@ -27,6 +27,8 @@ typedef struct pf_lcur {
     const char *line;       /* last line returned, without "\n" / "\r\n" */
     size_t len;
     size_t lineno;          /* 1-based number of that line */
+    size_t max_line;        /* longer lines are an error; init sets
+                             * PF_LEGACY_MAX_LINE */
 } pf_lcur;
 
 void pf__lcur_init(pf_lcur *c, const void *buf, size_t len, size_t lineno0);

@@ -15,6 +15,7 @@ void pf__lcur_init(pf_lcur *c, const void *buf, size_t len, size_t lineno0)
     c->line = "";
     c->len = 0;
     c->lineno = lineno0;
+    c->max_line = PF_LEGACY_MAX_LINE;
 }
 
 int pf__lcur_next(pf_lcur *c)
@@ -28,14 +29,13 @@ int pf__lcur_next(pf_lcur *c)
         return 0;
     }
     n = (size_t)(c->end - c->pos);
-    nl = memchr(c->pos, '\n', n > PF_LEGACY_MAX_LINE + 1
-                                   ? PF_LEGACY_MAX_LINE + 1 : n);
+    nl = memchr(c->pos, '\n', n > c->max_line ? c->max_line + 1 : n);
     c->lineno++;
     if (!nl) {
-        if (n > PF_LEGACY_MAX_LINE)
+        if (n > c->max_line)
             return pf__error_set(PF_EFORMAT,
                                  "line %zu: line longer than %zu bytes",
-                                 c->lineno, PF_LEGACY_MAX_LINE);
+                                 c->lineno, c->max_line);
         nl = c->end;
     }
     c->line = c->pos;
@@ -273,9 +273,9 @@ static int check_cap(pf_lb *b)
 
     if (cap && (uint64_t)(b->p->nsamples + b->p->nlocations +
                           b->p->nfunctions) > cap)
-        return pf__error_set(PF_ETOOBIG,
-                             "more than %llu records (samples, locations, "
-                             "functions)", (unsigned long long)cap);
+        return pf__error_limit(PF_LIMIT_RECORDS,
+                               "more than %llu records (samples, locations, "
+                               "functions)", (unsigned long long)cap);
     return PF_OK;
 }
 

@@ -260,9 +260,10 @@ int pf__read_goroutine2(pf_profile **out, const uint8_t *buf, size_t len,
         if (opts && opts->max_records &&
             pf_profile_sample_count(g.p) + pf_profile_location_count(g.p) >
                 opts->max_records) {
-            err = pf__error_set(PF_ETOOBIG, "line %zu: more than %llu "
-                                "records", c.lineno,
-                                (unsigned long long)opts->max_records);
+            err = pf__error_limit(PF_LIMIT_RECORDS,
+                                  "line %zu: more than %llu records",
+                                  c.lineno,
+                                  (unsigned long long)opts->max_records);
             goto done;
         }
         {

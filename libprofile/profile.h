@@ -264,14 +264,47 @@ typedef enum pf_format {
 
 PF_API const char *pf_format_name(pf_format f);
 
+/* A memory budget shared by decodes running at once (on any threads):
+ * every library allocation made while reading a profile with
+ * opts->budget set is charged to it, and an allocation that would take
+ * the total past the limit fails the read with PF_ETOOBIG
+ * (pf_error_limit() == PF_LIMIT_MEMORY). A read's charge is given back
+ * when it returns: the budget bounds the memory that reads in progress
+ * hold together (inflated input, string tables, the profiles being
+ * built), not the profiles handed to the caller. Thread-safe. */
+typedef struct pf_budget pf_budget;
+/* LIMIT in bytes (> 0). */
+PF_API int pf_budget_new(pf_budget **out, uint64_t limit);
+PF_API void pf_budget_free(pf_budget *b);          /* NULL is a no-op */
+PF_API uint64_t pf_budget_limit(const pf_budget *b);
+/* Most bytes charged at once so far (for measurements). */
+PF_API uint64_t pf_budget_peak(const pf_budget *b);
+
 typedef struct pf_decode_opts {
     unsigned version;
     uint64_t max_inflated;  /* cap on gunzipped size; 0 = default */
-    uint64_t max_records;   /* cap on samples+locations+...; 0 = none */
+    /* Cap on records: strings, samples, locations, functions and
+     * mappings together; 0 = none. */
+    uint64_t max_records;
+    /* (version >= 2) Memory cap: a shared budget, else (if nonzero)
+     * max_memory bytes for this read alone; neither = no cap. */
+    pf_budget *budget;
+    uint64_t max_memory;
 } pf_decode_opts;
-#define PF_DECODE_OPTS_VERSION 1
+#define PF_DECODE_OPTS_VERSION 2
 #define PF_MAX_INFLATED_DEFAULT (UINT64_C(4) << 30)
-#define PF_DECODE_OPTS_INIT { PF_DECODE_OPTS_VERSION, 0, 0 }
+#define PF_DECODE_OPTS_INIT { PF_DECODE_OPTS_VERSION, 0, 0, NULL, 0 }
+
+/* Which cap a PF_ETOOBIG failure hit, valid right after it (like
+ * pf_error_last(), per thread), so that a program can name the setting
+ * that raises it. */
+typedef enum pf_limit {
+    PF_LIMIT_NONE = 0,
+    PF_LIMIT_INFLATED,      /* max_inflated */
+    PF_LIMIT_RECORDS,       /* max_records */
+    PF_LIMIT_MEMORY         /* budget / max_memory */
+} pf_limit;
+PF_API pf_limit pf_error_limit(void);
 
 /* Decode profile.proto, gzipped (detected by magic, multi-member
  * accepted) or raw. On success *OUT is the caller's. The result passes

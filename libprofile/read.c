@@ -27,7 +27,7 @@ const char *pf_format_name(pf_format f)
     }
 }
 
-int pf_profile_read(pf_profile **out, pf_format *fmt, const void *buf,
+static int read_any(pf_profile **out, pf_format *fmt, const void *buf,
                     size_t len, const pf_decode_opts *opts)
 {
     unsigned char *raw = NULL;
@@ -68,6 +68,24 @@ int pf_profile_read(pf_profile **out, pf_format *fmt, const void *buf,
     err = lerr;
 done:
     pf__free(raw);
+    return err;
+}
+
+int pf_profile_read(pf_profile **out, pf_format *fmt, const void *buf,
+                    size_t len, const pf_decode_opts *opts)
+{
+    pf__budget_scope scope;
+    int err;
+
+    *out = NULL;
+    if (fmt)
+        *fmt = PF_FORMAT_UNKNOWN;
+    PF_TRY(pf__budget_enter(&scope, opts));
+    err = pf__budget_leave(&scope, read_any(out, fmt, buf, len, opts));
+    if (err < 0 && *out) {
+        pf_profile_free(*out);
+        *out = NULL;
+    }
     return err;
 }
 

@@ -335,26 +335,66 @@ typedef struct sortctx {
     bool cum;
 } sortctx;
 
-/* pprof's compareNodes: fmt.Sprint of the node info. */
+/* pprof's compareNodes orders by fmt.Sprint of the node info,
+ * "{name  address file startline lineno objfile}". That string is
+ * compared here piece by piece, without building it: a comparator
+ * cannot report an allocation failure. */
+typedef struct info_iter {
+    const char *part[13];
+    char num[3][24];
+    int i;
+    const char *p;
+} info_iter;
+
+static void info_iter_init(info_iter *it, const rnode *n)
+{
+    static const char *const sep[] = { "{", "  ", " ", " ", " ", " ", "}" };
+    const char *field[6];
+    int k;
+
+    snprintf(it->num[0], sizeof(it->num[0]), "%llu",
+             (unsigned long long)n->address);
+    snprintf(it->num[1], sizeof(it->num[1]), "%lld",
+             (long long)n->startline);
+    snprintf(it->num[2], sizeof(it->num[2]), "%lld", (long long)n->lineno);
+    field[0] = n->name ? n->name : "";
+    field[1] = it->num[0];
+    field[2] = n->file ? n->file : "";
+    field[3] = it->num[1];
+    field[4] = it->num[2];
+    field[5] = n->objfile ? n->objfile : "";
+    for (k = 0; k < 6; k++) {
+        it->part[2 * k] = sep[k];
+        it->part[2 * k + 1] = field[k];
+    }
+    it->part[12] = sep[6];
+    it->i = 0;
+    it->p = it->part[0];
+}
+
+/* Next byte of the string, or -1 at its end. */
+static int info_next(info_iter *it)
+{
+    while (!*it->p) {
+        if (it->i == 12)
+            return -1;
+        it->p = it->part[++it->i];
+    }
+    return (unsigned char)*it->p++;
+}
+
 static int info_cmp(const rnode *a, const rnode *b)
 {
-    char *sa = NULL, *sb = NULL;
-    int r;
+    info_iter ia, ib;
+    int ca, cb;
 
-    if (asprintf(&sa, "{%s  %llu %s %lld %lld %s}", a->name,
-                 (unsigned long long)a->address, a->file,
-                 (long long)a->startline, (long long)a->lineno,
-                 a->objfile) < 0)
-        sa = NULL;
-    if (asprintf(&sb, "{%s  %llu %s %lld %lld %s}", b->name,
-                 (unsigned long long)b->address, b->file,
-                 (long long)b->startline, (long long)b->lineno,
-                 b->objfile) < 0)
-        sb = NULL;
-    r = (sa && sb) ? strcmp(sa, sb) : 0;
-    free(sa);
-    free(sb);
-    return r;
+    info_iter_init(&ia, a);
+    info_iter_init(&ib, b);
+    do {
+        ca = info_next(&ia);
+        cb = info_next(&ib);
+    } while (ca == cb && ca >= 0);
+    return ca < cb ? -1 : ca > cb;
 }
 
 static int node_cmp(const void *x, const void *y, void *ctx)

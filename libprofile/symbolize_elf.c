@@ -138,6 +138,44 @@ static int fail(pf_sym_status *why, pf_sym_status st, char *detail,
     return pf__error_set(PF_ENOTFOUND, fmt, arg);
 }
 
+/* The end of the furthest thing the ELF headers place in the file: the
+ * program and section header tables and the loaded segments' bytes. */
+static int check_size(Elf *elf, const GElf_Ehdr *eh, size_t phnum,
+                      uint64_t size, pf_sym_status *why, char *detail,
+                      size_t dlen)
+{
+    uint64_t end = 0, e;
+    const char *what = NULL;
+    size_t shnum = 0, i;
+    char msg[160];
+
+    if (eh->e_phoff && phnum &&
+        (e = eh->e_phoff + (uint64_t)phnum * eh->e_phentsize) > end) {
+        end = e;
+        what = "program headers";
+    }
+    if (eh->e_shoff && elf_getshdrnum(elf, &shnum) == 0 &&
+        (e = eh->e_shoff + (uint64_t)shnum * eh->e_shentsize) > end) {
+        end = e;
+        what = "section headers";
+    }
+    for (i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+            continue;
+        if ((e = ph.p_offset + ph.p_filesz) > end) {
+            end = e;
+            what = "a loaded segment";
+        }
+    }
+    if (end <= size)
+        return PF_OK;
+    snprintf(msg, sizeof(msg),
+             "truncated: %s end at byte %llu, the file has %llu bytes", what,
+             (unsigned long long)end, (unsigned long long)size);
+    return fail(why, PF_SYM_BAD_ELF, detail, dlen, "%s", msg);
+}
+
 int pf__sym_file_open(pf_sym_file **out, const char *path,
                       const char *debug_dir, pf_sym_status *why,
                       char *detail, size_t dlen)
@@ -157,16 +195,25 @@ int pf__sym_file_open(pf_sym_file **out, const char *path,
     *out = NULL;
     *why = PF_SYM_OK;
     detail[0] = '\0';
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer
+     * forever. Only regular files are read. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
         return fail(why, e == ENOENT || e == ENOTDIR ? PF_SYM_MISSING
                                                       : PF_SYM_BAD_ELF,
                     detail, dlen, "%s", strerror(e));
     }
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
         close(fd);
-        return fail(why, PF_SYM_NOT_ELF, detail, dlen, "%s", "is a directory");
+        return fail(why, PF_SYM_BAD_ELF, detail, dlen, "%s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(why, PF_SYM_NOT_ELF, detail, dlen, "%s",
+                    S_ISDIR(st.st_mode) ? "is a directory"
+                                        : "not a regular file");
     }
     r = pread(fd, magic, sizeof(magic), 0);
     close(fd);
@@ -217,6 +264,12 @@ int pf__sym_file_open(pf_sym_file **out, const char *path,
     f->is_exec = ehdr.e_type == ET_EXEC;
     if (elf_getphdrnum(f->elf, &phnum) != 0)
         phnum = 0;
+    /* libelf reads a file cut short after its headers without a word
+     * (its sections are just missing), which would then look stripped:
+     * check that what the headers describe is in the file. */
+    if ((err = check_size(f->elf, &ehdr, phnum, (uint64_t)st.st_size, why,
+                          detail, dlen)) < 0)
+        goto done;
     f->segs = pf__calloc(phnum ? phnum : 1, sizeof(*f->segs));
     if (!f->segs) {
         err = pf__error_oom();

@@ -7,6 +7,10 @@
  *
  * Frames are interned once and mapped to their location through the
  * interned pointer, so a big file costs one hash lookup per frame.
+ *
+ * Lines have no length cap: a deep recursion folds into one long line
+ * (5 MB is a 100,000-frame stack), and the work per line is linear.
+ * Memory is bounded by the caller's budget and record cap.
  */
 #include "legacy.h"
 
@@ -47,6 +51,7 @@ int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
     *out = NULL;
     pf__u64map_init(&frames);
     pf__lcur_init(&c, buf, len, 0);
+    c.max_line = SIZE_MAX;
     /* Recognise: the first non-blank, non-comment line must parse. */
     while ((r = pf__lcur_next(&c)) > 0) {
         const char *s = c.line;
@@ -70,6 +75,7 @@ int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
         goto done;
     pf_profile_set_period(p, 1);
     pf__lcur_init(&c, buf, len, 0);
+    c.max_line = SIZE_MAX;
     while ((r = pf__lcur_next(&c)) != 0) {
         const char *s = c.line, *e, *f;
         size_t n = c.len, sl;
@@ -129,9 +135,10 @@ int pf__read_folded(pf_profile **out, const uint8_t *buf, size_t len,
             goto done;
         if (opts && opts->max_records &&
             p->nsamples + p->nlocations > opts->max_records) {
-            err = pf__error_set(PF_ETOOBIG, "line %zu: more than %llu "
-                                "records", c.lineno,
-                                (unsigned long long)opts->max_records);
+            err = pf__error_limit(PF_LIMIT_RECORDS,
+                                  "line %zu: more than %llu records",
+                                  c.lineno,
+                                  (unsigned long long)opts->max_records);
             goto done;
         }
     }

@@ -66,6 +66,7 @@ static const char usage_text[] =
     "                        refuse gzip input that inflates past BYTES\n"
     "                        (also caps a URL's download)\n"
     TOOL_SOURCE_HELP
+    TOOL_LIMIT_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -494,6 +495,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         TOOL_SOURCE_LONGOPTS,
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -592,6 +594,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             if (!tool_source_option(c, optarg, &fo, &progress))
                 tool_usage_error("bad option");
         }

@@ -40,6 +40,7 @@ static const char usage_text[] =
     "                      refuse gzip input that inflates past BYTES\n"
     "                      (default 4 GiB); also caps a URL's download\n"
     TOOL_SOURCE_HELP
+    TOOL_LIMIT_HELP
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -72,9 +73,10 @@ static void *load_input(void *arg)
     }
     err = pf_profile_read(&j->p, NULL, in.data, in.len, j->opts);
     tool_file_release(&in);
-    if (err < 0)
-        snprintf(j->msg, sizeof(j->msg), "%s: %s", name,
-                 pf_error_last()[0] ? pf_error_last() : pf_strerror(err));
+    if (err < 0)    /* the hint now: pf_error_limit() is per thread */
+        snprintf(j->msg, sizeof(j->msg), "%s: %s%s", name,
+                 pf_error_last()[0] ? pf_error_last() : pf_strerror(err),
+                 tool_limit_hint(err));
     return NULL;
 }
 
@@ -107,6 +109,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         TOOL_SOURCE_LONGOPTS,
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_decode_opts dopts = PF_DECODE_OPTS_INIT;
@@ -149,6 +152,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             if (!tool_source_option(c, optarg, &fo, &progress))
                 tool_usage_error("bad option");
         }
@@ -168,6 +173,8 @@ int main(int argc, char **argv)
         tool_usage_error("not writing a binary profile to a terminal "
                          "(use -o OUT or --format)");
 
+    /* One memory budget for the inputs decoded at once. */
+    tool_decode_opts(&dopts);
     tool_source_setup(&fo, progress, dopts.max_inflated);
     if ((err = pf_merger_new(&m, &mopts)) < 0)
         tool_die_lib(TOOL_EXIT_FAIL, err, "merge");

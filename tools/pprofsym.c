@@ -36,6 +36,7 @@ static const char usage_text[] =
     "                        raw (default: from OUT's extension, else proto)\n"
     "  -q, --quiet           print only problems, not the per-mapping summary\n"
     TOOL_SOURCE_HELP
+    TOOL_LIMIT_HELP
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         TOOL_SOURCE_LONGOPTS,
+        TOOL_LIMIT_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     pf_symbolize_opts so = PF_SYMBOLIZE_OPTS_INIT;
@@ -172,6 +174,8 @@ int main(int argc, char **argv)
         case 'V':
             tool_version();
         default:
+            if (tool_limit_option(c, optarg))
+                break;
             if (!tool_source_option(c, optarg, &fo, &progress))
                 tool_usage_error("bad option");
         }

@@ -77,6 +77,11 @@ static const char usage_text[] =
     "  -seconds=N          URL sources: ask for an N-second profile\n"
     "  -timeout=N          URL sources: give up after N seconds (default\n"
     "                      1.5 x the seconds, or 60, plus 5)\n"
+    "  -max-memory=SIZE    memory that reading the profiles may use, all\n"
+    "                      together (bytes, or K, M, G; default 3G)\n"
+    "  -max-records=N      refuse a profile with more than N records:\n"
+    "                      strings, samples, locations, functions,\n"
+    "                      mappings (default 100000000)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
@@ -260,6 +265,16 @@ static bool value_flag(flags *f, const char *name, const char *val)
                 set_kind(f, name[0] == 'p' ? PF_REPORT_PEEK : PF_REPORT_LIST,
                          0);
         }
+        return true;
+    }
+    if (strcmp(name, "max-memory") == 0 || strcmp(name, "max_memory") == 0) {
+        if (val)
+            tool_limit_option(TOOL_OPT_MAX_MEMORY, val);
+        return true;
+    }
+    if (strcmp(name, "max-records") == 0 || strcmp(name, "max_records") == 0) {
+        if (val)
+            tool_limit_option(TOOL_OPT_MAX_RECORDS, val);
         return true;
     }
     if (strcmp(name, "nodecount") == 0) {
@@ -553,6 +568,12 @@ int main(int argc, char **argv)
         p = load_diff(&f, argc - first, argv + first);
     else
         p = load_all(argc - first, argv + first);
+    /* Nothing to report is a fault of the input (exit 1), not of the
+     * flags: checked before -sample_index, whose errors are usage. */
+    if (pf_profile_sample_type_count(p) == 0)
+        tool_die_code(TOOL_EXIT_FAIL, "%s: profile has no sample types",
+                      argc - first > 1 ? "merged profile"
+                                       : display_name(argv[first]));
     if ((err = pf_profile_sample_index(&idx, p, f.ro.sample_index)) < 0)
         tool_die_lib(TOOL_EXIT_USAGE, err, "-sample_index");
     if (f.zero_divisor)         /* pprof: a failure, after reading */

@@ -7,6 +7,7 @@
  */
 #include "tool.h"
 #include "tool_fetch.h"
+#include "tool_sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,8 @@ struct tool_out {
 };
 
 static tool_out *pending;
+/* --max-memory: also bounds an input read into memory (a pipe). */
+static uint64_t max_memory = TOOL_MAX_MEMORY_DEFAULT;
 
 void tool_init(const char *argv0)
 {
@@ -159,7 +162,16 @@ int tool_read_file(tool_file *f, const char *path, char *errmsg,
         ssize_t r;
         if (n == cap) {
             size_t ncap = cap * 2;
-            unsigned char *nd = realloc(data, ncap);
+            unsigned char *nd;
+            if (n >= max_memory) {
+                snprintf(errmsg, errlen, "input exceeds the memory limit of "
+                         "%llu bytes (--max-memory raises the limit)",
+                         (unsigned long long)max_memory);
+                goto fail;
+            }
+            if (ncap > max_memory)
+                ncap = (size_t)max_memory + 1;
+            nd = realloc(data, ncap);
             if (!nd) {
                 snprintf(errmsg, errlen, "out of memory");
                 goto fail;
@@ -221,21 +233,109 @@ uint64_t tool_parse_byte_count(const char *opt, const char *arg)
     return v;
 }
 
+uint64_t tool_parse_size(const char *opt, const char *arg)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 0;
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (end != arg && *end) {
+        const char *sfx = strchr("KMGT", end[0] & ~0x20);
+        if (sfx && end[0] != ' ') {
+            shift = 10 * (unsigned)(sfx - "KMGT" + 1);
+            end++;
+            if ((end[0] | 0x20) == 'i' && (end[1] | 0x20) == 'b')
+                end += 2;
+            else if ((end[0] | 0x20) == 'b')
+                end++;
+        }
+    }
+    if (*end || end == arg || v == 0 || errno || arg[0] == '-' ||
+        v > (UINT64_MAX >> shift))
+        tool_usage_error("%s wants a positive size (bytes, or with K, M, G "
+                         "or T), not '%s'", opt, arg);
+    return (uint64_t)v << shift;
+}
+
+static uint64_t max_records = TOOL_MAX_RECORDS_DEFAULT;
+static pf_budget *budget;
+
+int tool_limit_option(int opt, const char *arg)
+{
+    if (opt == TOOL_OPT_MAX_MEMORY)
+        max_memory = tool_parse_size("--max-memory", arg);
+    else if (opt == TOOL_OPT_MAX_RECORDS) {
+        char *end;
+        errno = 0;
+        max_records = strtoull(arg, &end, 10);
+        if (*end || end == arg || max_records == 0 || errno || arg[0] == '-')
+            tool_usage_error("--max-records wants a positive count, not '%s'",
+                             arg);
+    } else
+        return 0;
+    return 1;
+}
+
+void tool_decode_opts(pf_decode_opts *o)
+{
+    if (o->version < 2) {
+        pf_decode_opts d = PF_DECODE_OPTS_INIT;
+        d.max_inflated = o->max_inflated;
+        d.max_records = o->max_records;
+        *o = d;
+    }
+    /* Never freed: a tool may exit (tool_die) while reads are still
+     * running on other threads (pprofmerge's loaders). */
+    if (!budget && pf_budget_new(&budget, max_memory) < 0)
+        tool_die("out of memory");
+    if (!o->budget && !o->max_memory)
+        o->budget = budget;
+    if (!o->max_records)
+        o->max_records = max_records;
+}
+
+const char *tool_limit_hint(int err)
+{
+    if (err != PF_ETOOBIG)
+        return "";
+    switch (pf_error_limit()) {
+    case PF_LIMIT_MEMORY: return " (--max-memory raises the limit)";
+    case PF_LIMIT_RECORDS: return " (--max-records raises the limit)";
+    case PF_LIMIT_INFLATED: return " (--max-inflated raises the limit)";
+    default: return "";
+    }
+}
+
+void tool_die_read(int code, int err, const char *subject)
+{
+    const char *detail = pf_error_last();
+
+    if (!detail[0])
+        detail = pf_strerror(err);
+    tool_die_code(code, "%s: %s%s", subject, detail, tool_limit_hint(err));
+}
+
 pf_profile *tool_load_profile(const char *path, pf_format *fmt, int die_code,
                               const pf_decode_opts *opts)
 {
     tool_file in;
     char msg[256];
     pf_profile *p;
+    pf_decode_opts o = PF_DECODE_OPTS_INIT;
     int err;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
+    if (opts)
+        o = *opts;
+    tool_decode_opts(&o);
     if (tool_read_file(&in, path, msg, sizeof(msg)) < 0)
         tool_die_code(die_code, "%s: %s", name, msg);
-    err = pf_profile_read(&p, fmt, in.data, in.len, opts);
+    err = pf_profile_read(&p, fmt, in.data, in.len, &o);
     tool_file_release(&in);
     if (err < 0)
-        tool_die_lib(die_code, err, name);
+        tool_die_read(die_code, err, name);
     return p;
 }
 
@@ -259,20 +359,37 @@ tool_out *tool_out_open(const char *path, int die_code)
     sprintf(o->tmp, "%s.tmpXXXXXX", path);
     /* Only regular files are replaced by rename: a device, FIFO or
      * socket (/dev/stdout, /dev/full, a pipe) is written in place. */
-    fd = (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) ? -1
-                                                         : mkstemp(o->tmp);
-    if (fd < 0) {
-        /* The directory may not be writable while PATH is (or PATH is a
-         * device such as /dev/full): write in place, no atomicity. */
-        int saved = errno;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         free(o->tmp);
         o->tmp = NULL;
         o->f = fopen(path, "wb");
         if (!o->f)
-            tool_die_code(die_code, "%s: %s", path,
-                          strerror(errno == ENOENT ? saved : errno));
+            tool_die_code(die_code, "%s: %s", path, strerror(errno));
         pending = o;
         return o;
+    }
+    fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        /* Never fall back to writing PATH in place: a failure half-way
+         * would destroy the file (the input itself when they are the
+         * same). */
+        int saved = errno;
+        const char *slash = strrchr(path, '/');
+        int dlen = slash ? (int)(slash - path) : 1;
+        const char *dir = slash ? path : ".";
+
+        if (slash == path)
+            dlen = 1;
+        if (saved == ENOENT || saved == ENOTDIR)
+            tool_die_code(die_code, "%s: %s", path, strerror(saved));
+        tool_die_code(die_code,
+                      "cannot create a temporary file in '%.*s': %s; "
+                      "output not written", dlen, dir, strerror(saved));
+    }
+    if (tool_sig_arm(o->tmp) < 0) {
+        close(fd);
+        unlink(o->tmp);
+        tool_die_code(die_code, "%s: path too long", path);
     }
     {
         /* mkstemp creates 0600; give the file the usual umask mode. */
@@ -335,6 +452,8 @@ void tool_out_commit(tool_out *o)
             tool_out_abort(o);
             tool_die_code(code, "%s: %s", name, msg);
         }
+        if (o->tmp)
+            tool_sig_disarm();
     }
     out_free(o);
 }
@@ -345,8 +464,10 @@ void tool_out_abort(tool_out *o)
         fclose(o->f);
     o->f = NULL;
     /* A file written in place (a device, a FIFO) has nothing to undo. */
-    if (o->tmp)
+    if (o->tmp) {
         unlink(o->tmp);
+        tool_sig_disarm();
+    }
     out_free(o);
 }
 

@@ -6,6 +6,7 @@
 #ifndef LIBPROFILE_TOOL_H
 #define LIBPROFILE_TOOL_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdnoreturn.h>
 
@@ -29,6 +30,9 @@ noreturn void tool_die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 /* "NAME: SUBJECT: <pf_error_last() or pf_strerror(err)>", exit CODE. */
 noreturn void tool_die_lib(int code, int err, const char *subject);
+/* tool_die_lib for a failed read: a cap's message also names the
+ * option that raises it. */
+noreturn void tool_die_read(int code, int err, const char *subject);
 /* "NAME: message" on stderr, no exit. */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: "NAME: message" and a hint to --help; exit 2. */
@@ -53,6 +57,39 @@ void tool_file_release(tool_file *f);
  * (exit 2) naming OPT. */
 int tool_parse_gzip_level(const char *opt, const char *arg);
 uint64_t tool_parse_byte_count(const char *opt, const char *arg);
+
+/* Caps on reading profiles, shared by every tool that reads them:
+ * --max-memory=SIZE (one budget for all the inputs read at once) and
+ * --max-records=N. Add TOOL_LIMIT_LONGOPTS to the getopt_long table,
+ * TOOL_LIMIT_HELP to the usage text, and pass unknown option values to
+ * tool_limit_option. */
+enum { TOOL_OPT_MAX_MEMORY = 0x7f00, TOOL_OPT_MAX_RECORDS };
+#define TOOL_MAX_MEMORY_DEFAULT (UINT64_C(3) << 30)
+#define TOOL_MAX_RECORDS_DEFAULT UINT64_C(100000000)
+#define TOOL_LIMIT_LONGOPTS                                                \
+    { "max-memory", required_argument, NULL, TOOL_OPT_MAX_MEMORY },        \
+    { "max-records", required_argument, NULL, TOOL_OPT_MAX_RECORDS }
+#define TOOL_LIMIT_HELP                                                    \
+    "      --max-memory=SIZE\n"                                            \
+    "                      memory that reading profiles may use, all\n"    \
+    "                      inputs together; SIZE in bytes or with K, M,\n" \
+    "                      G (default 3G)\n"                               \
+    "      --max-records=N refuse a profile with more than N records:\n"  \
+    "                      strings, samples, locations, functions,\n"      \
+    "                      mappings (default 100000000)\n"
+/* 1 if OPT is one of TOOL_LIMIT_LONGOPTS (its value parsed, a bad one
+ * is a usage error), else 0. */
+int tool_limit_option(int opt, const char *arg);
+/* Fill in O's memory budget (shared by every read of the process) and
+ * record cap from the options, where O leaves them unset. */
+void tool_decode_opts(pf_decode_opts *o);
+/* For a read that failed with ERR: " (--max-memory raises the limit)"
+ * or the like if a cap stopped it, else "". Call on the reading
+ * thread (pf_error_limit is per thread). */
+const char *tool_limit_hint(int err);
+/* SIZE: a positive byte count with an optional K, M, G or T suffix
+ * (powers of 1024); a bad value is a usage error naming OPT. */
+uint64_t tool_parse_size(const char *opt, const char *arg);
 
 /* Read and parse any supported format; dies (exit DIE_CODE) with
  * "NAME: PATH: detail" on failure. */

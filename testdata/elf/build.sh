@@ -3,6 +3,8 @@
 # and library of src/ into $WORK, and helpers to read the results.
 #
 #   sym_build            libsymlib.so, symtest_pie, symtest_nopie, mkprof
+#   sym_run_profile      sym_build, then run a copy of symtest_pie as
+#                        $WORK/run/symtest_pie and profile it: $WORK/in.pb.gz
 #   sym_build_clang      symtest_clang (PIE) if clang is installed, else 1
 #   sym_chains RAWDUMP   one line per location: "ID func@file:line;..."
 #   eu_chain FILE ADDR [-C]   the same form from eu-addr2line -f -i
@@ -33,6 +35,14 @@ sym_build() {
             -L"$OLDPWD/$O/lib" -lprofile -Wl,-rpath,"$OLDPWD/$O/lib" \
             -o mkprof
     ) || die "cannot build the symbolization test programs"
+}
+
+sym_run_profile() {
+    sym_build
+    mkdir -p "$WORK/run"
+    cp "$WORK/symtest_pie" "$WORK/run/symtest_pie"
+    "$WORK/run/symtest_pie" >"$WORK/p.txt" || die "test program failed"
+    "$WORK/mkprof" "$WORK/p.txt" "$WORK/in.pb.gz" || die mkprof
 }
 
 sym_build_clang() {

@@ -451,11 +451,14 @@ static void test_codec__record_cap(void **state)
     pf_profile *p = NULL;
 
     (void)state;
+    /* 7 strings (pb_strings), a location and a sample */
     minimal(&b);
-    o.max_records = 1;
+    o.max_records = 8;
     assert_int_equal(pf_profile_decode(&p, b.data, b.len, &o), PF_ETOOBIG);
+    assert_int_equal(pf_error_limit(), PF_LIMIT_RECORDS);
+    assert_non_null(strstr(pf_error_last(), "more than 8 records"));
     assert_null(p);
-    o.max_records = 2;
+    o.max_records = 9;
     assert_int_equal(pf_profile_decode(&p, b.data, b.len, &o), PF_OK);
     pf_profile_free(p);
 }

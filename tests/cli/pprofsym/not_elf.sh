@@ -2,11 +2,7 @@
 # directory): "not an ELF file", exit 1, or 0 with --allow-partial.
 . "$TESTLIB"
 . "$TESTDATA/elf/build.sh"
-sym_build
-mkdir "$WORK/run"
-cp "$WORK/symtest_pie" "$WORK/run/symtest_pie"
-"$WORK/run/symtest_pie" >"$WORK/p.txt" || die "test program failed"
-"$WORK/mkprof" "$WORK/p.txt" "$WORK/in.pb.gz" || die mkprof
+sym_run_profile
 echo "#!/bin/sh" >"$WORK/run/symtest_pie"
 run "$BIN/pprofsym" "$WORK/in.pb.gz" "$WORK/out.pb.gz"
 expect_rc 1

@@ -4,11 +4,7 @@
 # answers as the unstripped program.
 . "$TESTLIB"
 . "$TESTDATA/elf/build.sh"
-sym_build
-mkdir "$WORK/run"
-cp "$WORK/symtest_pie" "$WORK/run/symtest_pie"
-"$WORK/run/symtest_pie" >"$WORK/p.txt" || die "test program failed"
-"$WORK/mkprof" "$WORK/p.txt" "$WORK/in.pb.gz" || die mkprof
+sym_run_profile
 # The reference answer, from the unstripped file.
 run "$BIN/pprofsym" "$WORK/in.pb.gz" "$WORK/full.pb.gz"
 expect_rc 0
