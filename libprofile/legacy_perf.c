@@ -539,8 +539,9 @@ static int find_events(rd *r, const uint8_t *buf, size_t len)
             r->events[r->nevents++] = h.event;
         }
     }
-    if (lr < 0)
-        return lr;
+    if (lr < 0)     /* an over-long line before anything perf-like:
+                     * not ours (folded stacks accept long lines) */
+        return first ? PF_ENOTFOUND : lr;
     if (pending_frame && r->nevents == 1 && first_line) {
         /* A lone header with no frames: still perf script. */
         first = false;

@@ -42,12 +42,14 @@ static pf_profile *load(const char *path, const pf_decode_opts *dopts,
                         bool progress)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    pf_decode_opts o = *dopts;
     tool_file in;
     char msg[256];
     pf_format fmt;
     pf_profile *p;
     int err;
 
+    tool_decode_opts(&o);       /* the memory budget and record cap */
     if (tool_read_file(&in, path, msg, sizeof(msg)) < 0)
         tool_die("%s: %s", name, msg);
     big = in.len >= BIG_INPUT;
@@ -55,10 +57,10 @@ static pf_profile *load(const char *path, const pf_decode_opts *dopts,
         tool_progress_note("read %s: %.1f MiB (%.1f s); parsing", name,
                            (double)in.len / (1 << 20),
                            tool_progress_elapsed());
-    err = pf_profile_read(&p, &fmt, in.data, in.len, dopts);
+    err = pf_profile_read(&p, &fmt, in.data, in.len, &o);
     tool_file_release(&in);
     if (err < 0)
-        tool_die_lib(TOOL_EXIT_FAIL, err, name);
+        tool_die_read(TOOL_EXIT_FAIL, err, name);
     if (tool_progress_on() && (progress || big))
         tool_progress_note("parsed %s: %zu samples, %zu locations (%.1f s); "
                            "writing", pf_format_name(fmt),

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pproftop_http.h"
+#include "webui.h"
 #include "tool.h"
 #include "tool_fetch.h"
 
@@ -580,7 +580,7 @@ int main(int argc, char **argv)
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
     f.ro.read_source = pproftop_read_source;
     if (f.http && *f.http) {
-        int rc = pproftop_http_run(f.http, !f.no_browser, p, &f.ro,
+        int rc = webui_run(f.http, !f.no_browser, p, &f.ro,
                                    argc - first > 1 ? "merged profile"
                                                     : display_name(argv[first]));
         pf_profile_free(p);

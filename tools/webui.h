@@ -1,5 +1,5 @@
 /*
- * Shared by pproftop.c and pproftop_http.c (the -http web UI).
+ * Shared by pproftop.c and webui.c (the -http web UI).
  */
 #ifndef PPROFTOP_HTTP_H
 #define PPROFTOP_HTTP_H
@@ -20,7 +20,7 @@ int pproftop_read_source(void *ctx, const char *path, char **data,
  * profile in the pages. Prints "Serving web UI on URL" on stderr and,
  * if BROWSER, starts $BROWSER or xdg-open on it. Returns the exit code;
  * dies (exit 1) when it cannot listen, exit 2 on a malformed ADDR. */
-int pproftop_http_run(const char *addr, bool browser, const pf_profile *p,
+int webui_run(const char *addr, bool browser, const pf_profile *p,
                       const pf_report_opts *base, const char *title);
 
 #endif

@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pproftop_http.h"
+#include "webui.h"
 #include "tool.h"
 
 /* ------------------------------------------------------------------ */
@@ -875,7 +875,7 @@ static void open_browser(const char *url)
         ;
 }
 
-int pproftop_http_run(const char *addr, bool browser, const pf_profile *p,
+int webui_run(const char *addr, bool browser, const pf_profile *p,
                       const pf_report_opts *base, const char *title)
 {
     char host[256], port[16], url[512];
