@@ -598,8 +598,13 @@ typedef enum pf_report_kind {
     PF_REPORT_FLAMEGRAPH,     /* interactive flame graph, one self-contained
                                * HTML page (a diff_base profile from
                                * pf_profile_diff is drawn as a diff) */
-    PF_REPORT_LIST            /* pprof -list=RE (symbol = RE): annotated
+    PF_REPORT_LIST,           /* pprof -list=RE (symbol = RE): annotated
                                * source listing */
+    PF_REPORT_TAGS,           /* pprof -tags: label values and their
+                               * share of the selected value */
+    PF_REPORT_COMMENTS,       /* pprof -comments: the profile's comments */
+    PF_REPORT_RAW             /* pprof -raw: the (filtered) profile in
+                               * the layout of pprof's Profile.String() */
 } pf_report_kind;
 
 typedef struct pf_report_opts {
@@ -653,6 +658,17 @@ typedef struct pf_report_opts {
  * symbol regexp that matches nothing; PF_EINVAL for bad options. */
 PF_API int pf_report_write(const pf_profile *p, pf_writer w,
                            pf_report_kind kind, const pf_report_opts *opts);
+
+/* Report KIND of P as JSON, one schema per kind ("libprofile.top/1",
+ * ".traces/1", ".tree/1" for tree and peek, ".folded/1", ".tags/1",
+ * ".comments/1", ".raw/1"; docs/TOOLS-pproftop.md). The same options
+ * select the same data as pf_report_write; values are integers in the
+ * sample unit (divided by divide_by, as the text shows them).
+ * PF_EUNSUPPORTED for a kind without a JSON form (dot, flame graph,
+ * list). */
+PF_API int pf_report_write_json(const pf_profile *p, pf_writer w,
+                                pf_report_kind kind,
+                                const pf_report_opts *opts);
 
 /* The top report as data, for machine-readable output. */
 typedef struct pf_top_row {

@@ -66,4 +66,18 @@ int pf__sbuf_printf(pf_sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pf__sbuf_release(pf_sbuf *b);
 
+/* The reports that need no call graph (report_tags.c), on P as the
+ * report prepared it (filtered): pprof -tags (label values with the
+ * sum of value IDX per value, in UNIT: "minimum" or a -unit) and
+ * -comments, as text in pprof's layout or as JSON. */
+int pf__report_tags(pf_profile *p, pf_writer w, size_t idx,
+                    const char *sample_type, const char *sample_unit,
+                    const char *unit, bool json);
+int pf__report_comments(const pf_profile *p, pf_writer w, bool json);
+/* Every field of P as JSON (dump.c; schema libprofile.raw/1). */
+int pf__profile_write_json(const pf_profile *p, pf_writer w);
+
+/* S as a JSON string (quoted, escaped; bytes >= 0x80 pass through). */
+int pf__json_str(pf_writer w, const char *s);
+
 #endif

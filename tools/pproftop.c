@@ -25,7 +25,11 @@ static const char usage_text[] =
     "  -tree               callers/callees of every node, as -tree\n"
     "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
-    "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -tags               label values and their share, as -tags\n"
+    "  -comments           the profile's comments, as -comments\n"
+    "  -raw                the (filtered) profile itself, as -raw\n"
+    "  -json               the report as JSON (any report; see the docs)\n"
+    "  -csv                the -top table as CSV\n"
     "\n"
     "Options (as go tool pprof):\n"
     "  -sample_index=NAME|N  value to report (default: the profile's)\n"
@@ -36,6 +40,7 @@ static const char usage_text[] =
     "  -nodecount=N        show at most N nodes (top: all; tree: 80)\n"
     "  -nodefraction=F     hide nodes below F of the total (0.005)\n"
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
+    "  -trim=false         no -nodecount/-nodefraction/-edgefraction trimming\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
     "  -unit=UNIT          output unit (default: minimum)\n"
     "  -divide_by=N        show values divided by N\n"
@@ -62,7 +67,7 @@ static const char usage_text[] =
 typedef struct flags {
     pf_report_opts ro;
     pf_report_kind kind;
-    int out;                    /* 0 text, 1 json, 2 csv */
+    int out;                    /* 0 text, 1 json, 2 csv (-top only) */
     int nkind;
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
@@ -71,6 +76,7 @@ typedef struct flags {
      * flag counts, and an empty value unsets it. */
     const char *base, *diff_base;
     bool normalize;
+    bool no_trim;               /* -trim=false */
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -86,10 +92,9 @@ static bool parse_bool(const char *name, const char *v)
     tool_usage_error("invalid boolean value '%s' for -%s", v, name);
 }
 
-static void set_kind(flags *f, pf_report_kind k, int out)
+static void set_kind(flags *f, pf_report_kind k)
 {
     f->kind = k;
-    f->out = out;
     f->nkind++;
 }
 
@@ -122,7 +127,8 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "no_drop_frames", 17 }, { "no_file_line", 18 },
         { "inuse_space", 20 }, { "inuse_objects", 21 }, { "alloc_space", 22 },
         { "alloc_objects", 23 }, { "total_delay", 24 }, { "contentions", 25 },
-        { "mean_delay", 26 }, { "normalize", 27 },
+        { "mean_delay", 26 }, { "normalize", 27 }, { "tags", 28 },
+        { "comments", 29 }, { "raw", 30 }, { "trim", 31 },
     };
     bool on;
 
@@ -131,12 +137,12 @@ static bool bool_flag(flags *f, const char *name, const char *v)
             continue;
         on = parse_bool(name, v);
         switch (tab[i].id) {
-        case 1: if (on) set_kind(f, PF_REPORT_TOP, 0); break;
-        case 2: if (on) set_kind(f, PF_REPORT_TRACES, 0); break;
-        case 3: if (on) set_kind(f, PF_REPORT_TREE, 0); break;
-        case 4: if (on) set_kind(f, PF_REPORT_FOLDED, 0); break;
-        case 5: if (on) set_kind(f, PF_REPORT_TOP, 1); break;
-        case 6: if (on) set_kind(f, PF_REPORT_TOP, 2); break;
+        case 1: if (on) set_kind(f, PF_REPORT_TOP); break;
+        case 2: if (on) set_kind(f, PF_REPORT_TRACES); break;
+        case 3: if (on) set_kind(f, PF_REPORT_TREE); break;
+        case 4: if (on) set_kind(f, PF_REPORT_FOLDED); break;
+        case 5: f->out = on ? 1 : f->out == 1 ? 0 : f->out; break;
+        case 6: f->out = on ? 2 : f->out == 2 ? 0 : f->out; break;
         case 7: f->ro.cum_sort = on; break;
         case 8: if (on) f->ro.cum_sort = false; break;
         case 9: if (on) set_gran(f, PF_GRAN_FUNCTIONS); break;
@@ -161,6 +167,10 @@ static bool bool_flag(flags *f, const char *name, const char *v)
                 f->ro.mean = true;
             break;
         case 27: f->normalize = on; break;
+        case 28: if (on) set_kind(f, PF_REPORT_TAGS); break;
+        case 29: if (on) set_kind(f, PF_REPORT_COMMENTS); break;
+        case 30: if (on) set_kind(f, PF_REPORT_RAW); break;
+        case 31: f->no_trim = !on; break;
         default: break;
         }
         return true;
@@ -211,7 +221,7 @@ static bool value_flag(flags *f, const char *name, const char *val)
         if (val) {
             f->ro.symbol = val;
             if (*val)
-                set_kind(f, PF_REPORT_PEEK, 0);
+                set_kind(f, PF_REPORT_PEEK);
         }
         return true;
     }
@@ -406,6 +416,13 @@ int main(int argc, char **argv)
         tool_usage_error("must set at most one output format");
     if (f.gran_set > 1)
         tool_usage_error("conflicting granularity options");
+    if (f.out == 2 && f.kind != PF_REPORT_TOP)
+        tool_usage_error("-csv writes only the -top table");
+    if (f.no_trim) {            /* as pprof: no trimming at all */
+        f.ro.nodecount = 0;
+        f.ro.nodefraction = 0;
+        f.ro.edgefraction = 0;
+    }
     if (f.si_short && !(f.ro.sample_index && *f.ro.sample_index))
         f.ro.sample_index = f.si_short;
     if (first >= argc)
@@ -428,11 +445,13 @@ int main(int argc, char **argv)
     if (f.zero_divisor)         /* pprof: a failure, after reading */
         tool_die_code(TOOL_EXIT_FAIL, "zero divisor specified");
     f.ro.matched = &matched;
-    if (f.out) {
+    if (f.out == 1) {
+        err = pf_report_write_json(p, w, f.kind, &f.ro);
+    } else if (f.out == 2) {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &f.ro);
         if (err >= 0)
-            err = f.out == 1 ? pf_top_write_json(t, w) : pf_top_write_csv(t, w);
+            err = pf_top_write_csv(t, w);
         pf_top_free(t);
     } else {
         err = pf_report_write(p, w, f.kind, &f.ro);
