@@ -77,6 +77,10 @@ int pf__report_comments(const pf_profile *p, pf_writer w, bool json);
 /* Every field of P as JSON (dump.c; schema libprofile.raw/1). */
 int pf__profile_write_json(const pf_profile *p, pf_writer w);
 
+/* UNIT (any alias pprof knows, e.g. "nanoseconds", "kb") as its family
+ * (bytes, time, GCU) and its size in the family's base unit. */
+bool pf__unit_factor(const char *unit, int *family, double *factor);
+
 /* S as a JSON string (quoted, escaped; bytes >= 0x80 pass through). */
 int pf__json_str(pf_writer w, const char *s);
 

@@ -86,6 +86,19 @@ int pf__unit_family(const char *unit)
     return -1;
 }
 
+bool pf__unit_factor(const char *unit, int *family, double *factor)
+{
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        const unit_def *u = sniff(&families[i], unit);
+        if (u) {
+            *family = (int)i;
+            *factor = u->factor;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool convert(const unit_family *f, int64_t value, const char *from,
                     const char *to, double *out, const char **unit)
 {
