@@ -1137,6 +1137,18 @@ static int label_line_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether label I of L is of the kind asked (NUMERIC or string) and
+ * the first of that kind with its key. */
+static bool first_of_key(const pf_label *l, uint32_t i, bool numeric)
+{
+    if ((l[i].str[0] != '\0') == numeric)
+        return false;
+    for (uint32_t j = 0; j < i; j++)
+        if ((l[j].str[0] != '\0') != numeric && l[j].key == l[i].key)
+            return false;
+    return true;
+}
+
 /* "%10s:  v1 v2\n" per key (string or numeric), sorted as strings. */
 static int write_label_group(pf_writer w, const pf_profile *p,
                              const pf_sample *s, bool numeric,
@@ -1148,14 +1160,8 @@ static int write_label_group(pf_writer w, const pf_profile *p,
     int err = PF_OK;
 
     for (uint32_t i = 0; i < s->nlabel; i++) {
-        bool first = true;
-        if ((l[i].str[0] != '\0') == numeric)
-            continue;
         /* Only the first label of each key starts a line. */
-        for (uint32_t j = 0; j < i && first; j++)
-            if ((l[j].str[0] != '\0') != numeric && l[j].key == l[i].key)
-                first = false;
-        if (!first)
+        if (!first_of_key(l, i, numeric))
             continue;
         b.len = 0;
         if ((err = pf__sbuf_puts(&b, "")) < 0)
@@ -1199,13 +1205,8 @@ static int json_sample_labels(pf_writer w, const pf_profile *p,
 
     PF_TRY(pf__writef(w, ", \"%s\": {", numeric ? "num_labels" : "labels"));
     for (uint32_t i = 0; i < s->nlabel; i++) {
-        bool first = true, firstv = true;
-        if ((l[i].str[0] != '\0') == numeric)
-            continue;
-        for (uint32_t j = 0; j < i && first; j++)
-            if ((l[j].str[0] != '\0') != numeric && l[j].key == l[i].key)
-                first = false;
-        if (!first)
+        bool firstv = true;
+        if (!first_of_key(l, i, numeric))
             continue;
         PF_TRY(pf__writef(w, "%s", nkeys++ ? ", " : ""));
         PF_TRY(pf__json_str(w, l[i].key));

@@ -14,6 +14,17 @@
 #include "helpers/fixture.h"
 #include "merge_helpers.h"
 
+/* A sample main -> LEAF (at ADDR) of value V in P's first mapping. */
+static void main_calls(pf_profile *p, const char *leaf, uint64_t addr,
+                       int64_t v)
+{
+    uint32_t s[2];
+
+    s[1] = mk_loc(p, 0, 0x1100, "main", 1);
+    s[0] = mk_loc(p, 0, addr, leaf, 1);
+    mk_sample(p, s, 2, &v, NULL, 0);
+}
+
 /* base: main->a 10, main->b 5.
  * new:  main->a 4, main->b 20, main->c->c 7 (recursion). */
 static pf_profile *table_diff(void)
@@ -22,30 +33,18 @@ static pf_profile *table_diff(void)
     pf_profile *cur = mk_profile("cpu/nanoseconds", NULL);
     pf_diff_opts o = PF_DIFF_OPTS_INIT;
     pf_profile *d = NULL;
-    uint32_t m, s[3];
-    int64_t v;
+    uint32_t s[3];
+    int64_t v = 7;
 
-    m = mk_map(base, 0x1000, 0x9000, "/bin/prog", "");
-    s[1] = mk_loc(base, m, 0x1100, "main", 1);
-    s[0] = mk_loc(base, m, 0x1200, "a", 1);
-    v = 10;
-    mk_sample(base, s, 2, &v, NULL, 0);
-    s[0] = mk_loc(base, m, 0x1300, "b", 1);
-    v = 5;
-    mk_sample(base, s, 2, &v, NULL, 0);
-
-    m = mk_map(cur, 0x1000, 0x9000, "/bin/prog", "");
-    s[1] = mk_loc(cur, m, 0x1100, "main", 1);
-    s[0] = mk_loc(cur, m, 0x1200, "a", 1);
-    v = 4;
-    mk_sample(cur, s, 2, &v, NULL, 0);
-    s[0] = mk_loc(cur, m, 0x1300, "b", 1);
-    v = 20;
-    mk_sample(cur, s, 2, &v, NULL, 0);
-    s[2] = s[1];
-    s[0] = mk_loc(cur, m, 0x1400, "c", 1);
-    s[1] = mk_loc(cur, m, 0x1410, "c", 2);
-    v = 7;
+    mk_map(base, 0x1000, 0x9000, "/bin/prog", "");
+    main_calls(base, "a", 0x1200, 10);
+    main_calls(base, "b", 0x1300, 5);
+    mk_map(cur, 0x1000, 0x9000, "/bin/prog", "");
+    main_calls(cur, "a", 0x1200, 4);
+    main_calls(cur, "b", 0x1300, 20);
+    s[2] = mk_loc(cur, 0, 0x1100, "main", 1);
+    s[1] = mk_loc(cur, 0, 0x1410, "c", 2);
+    s[0] = mk_loc(cur, 0, 0x1400, "c", 1);
     mk_sample(cur, s, 3, &v, NULL, 0);
 
     if (pf_profile_diff(&d, base, cur, &o) != PF_OK)
