@@ -1182,8 +1182,14 @@ static int write_label_group(pf_writer w, const pf_profile *p,
             if (err < 0)
                 goto done;
         }
-        if ((err = lines_add(&out, "%10s:  %s", l[i].key, b.s)) < 0)
-            goto done;
+        {
+            /* Go's %10s pads to 10 characters, not bytes */
+            size_t nc = pf__utf8_chars(l[i].key);
+            int pad = nc < 10 ? (int)(10 - nc) : 0;
+            if ((err = lines_add(&out, "%*s%s:  %s", pad, "", l[i].key,
+                                 b.s)) < 0)
+                goto done;
+        }
     }
     if (out.n > 1)
         qsort(out.v, out.n, sizeof(char *), label_line_cmp);

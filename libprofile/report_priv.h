@@ -81,6 +81,10 @@ int pf__profile_write_json(const pf_profile *p, pf_writer w);
  * (bytes, time, GCU) and its size in the family's base unit. */
 bool pf__unit_factor(const char *unit, int *family, double *factor);
 
+/* Number of characters of the UTF-8 string S (Go's fmt widths and
+ * tabwriter cells count characters, not bytes). */
+size_t pf__utf8_chars(const char *s);
+
 /* S as a JSON string (quoted, escaped; bytes >= 0x80 pass through). */
 int pf__json_str(pf_writer w, const char *s);
 

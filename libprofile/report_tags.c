@@ -51,15 +51,6 @@ static int tag_cmp(const void *x, const void *y)
     return strcmp(a->val, b->val);
 }
 
-/* Number of UTF-8 characters in S (tabwriter widths count runes). */
-static size_t runes(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 static int pad(pf_writer w, size_t n)
 {
     static const char sp[] = "                                ";
@@ -167,23 +158,23 @@ static int write_tags_text(pf_writer w, const tagent *e, size_t n,
         for (end = i; end < n && e[end].key == e[i].key; end++)
             total = (int64_t)((uint64_t)total + (uint64_t)e[end].sum);
         /* Column widths: the widest cell plus one space of padding. */
-        w0 = runes(e[i].key) + 1 + 1;
+        w0 = pf__utf8_chars(e[i].key) + 1 + 1;
         if (w0 < 2)
             w0 = 2;
         for (size_t j = i; j < end; j++) {
             size_t cw;
             value_cell(c, sizeof(c), e[j].sum, total, from, unit);
-            cw = runes(c) + 1;
+            cw = pf__utf8_chars(c) + 1;
             if (cw > w1)
                 w1 = cw;
         }
         scaled(t, sizeof(t), total, from, unit);
-        PF_TRY(pad(w, w0 - runes(e[i].key) - 1));
+        PF_TRY(pad(w, w0 - pf__utf8_chars(e[i].key) - 1));
         PF_TRY(pf__writef(w, "%s: Total %s\n", e[i].key, t));
         for (size_t j = i; j < end; j++) {
             value_cell(c, sizeof(c), e[j].sum, total, from, unit);
             PF_TRY(pad(w, w0 - 1));
-            PF_TRY(pad(w, w1 - runes(c)));
+            PF_TRY(pad(w, w1 - pf__utf8_chars(c)));
             PF_TRY(pf__writef(w, " %s %s\n", c, e[j].val));
         }
         PF_TRY(pf__write(w, "\n", 1));

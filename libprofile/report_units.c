@@ -185,6 +185,15 @@ void pf_unit_label(char *buf, size_t size, int64_t value, const char *from,
     snprintf(buf, size, "%s%s", num, u);
 }
 
+size_t pf__utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
 void pf_unit_percentage(char *buf, size_t size, int64_t value, int64_t total)
 {
     double ratio = 0;
