@@ -4,7 +4,8 @@
 # -traces, -tree, -peek, -folded, -tags, -comments, -raw. -csv is only
 # for -top (usage error otherwise); -json -top keeps its schema.
 . "$TESTLIB"
-command -v node >/dev/null || { echo "node not installed"; exit 77; }
+command -v node >/dev/null ||
+    die "node not found: install the Debian package nodejs (tests/install-deps.sh does)"
 g="$CORPUS/go_goroutine.pb.gz"
 l="$CORPUS/go_cpu_labels.pb.gz"
 both() {  # NAME ARGS...: text to $WORK/NAME.txt, JSON to $WORK/NAME.json
