@@ -45,6 +45,10 @@ same_as_pprof -top -diff_base=go_cpu.pb.gz -normalize go_cpu_labels.pb.gz \
 # the other reports on the compared profile
 same_as_pprof -tags -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
 same_as_pprof -tags -base=go_heap.pb.gz go_heap_sampled.pb.gz
+# negative label totals: pprof prints no percentages then
+same_as_pprof -tags -base=go_cpu_labels.pb.gz go_cpu.pb.gz
+same_as_pprof -tags -base=go_heap_sampled.pb.gz go_heap.pb.gz
+grep -q 'Total -' "$WORK/our.txt" || die "no negative tag total"
 same_as_pprof -raw -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
 same_as_pprof -raw -base=go_heap.pb.gz -normalize go_heap_sampled.pb.gz
 same_as_pprof -tree -trim=false -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
