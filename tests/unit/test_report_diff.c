@@ -182,24 +182,22 @@ static void test_report_diff__gate(void **state)
 
 static void test_report_diff__gate_abs_units(void **state)
 {
+    static const struct { const char *text, *unit; double want; } ok[] = {
+        { "250ms", "nanoseconds", 250e6 }, { "2m", "nanoseconds", 120e9 },
+        { "1h", "seconds", 3600 }, { "1.5MB", "bytes", 1572864 },
+        { "2KiB", "bytes", 2048 }, { "1kb", "kilobytes", 1 },
+        { "42", "count", 42 },
+    };
     pf_diff_gate g = PF_DIFF_GATE_INIT;
 
     (void)state;
-    assert_int_equal(pf_diff_gate_set_abs(&g, "250ms", "nanoseconds"), PF_OK);
-    assert_true(g.have_abs);
-    assert_true(g.abs == 250e6);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "2m", "nanoseconds"), PF_OK);
-    assert_true(g.abs == 120e9);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "1h", "seconds"), PF_OK);
-    assert_true(g.abs == 3600);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "1.5MB", "bytes"), PF_OK);
-    assert_true(g.abs == 1572864);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "2KiB", "bytes"), PF_OK);
-    assert_true(g.abs == 2048);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "1kb", "kilobytes"), PF_OK);
-    assert_true(g.abs == 1);
-    assert_int_equal(pf_diff_gate_set_abs(&g, "42", "count"), PF_OK);
-    assert_true(g.abs == 42);
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        g.have_abs = false;
+        assert_int_equal(pf_diff_gate_set_abs(&g, ok[i].text, ok[i].unit),
+                         PF_OK);
+        assert_true(g.have_abs);
+        assert_true(g.abs == ok[i].want);
+    }
     assert_int_equal(pf_diff_gate_set_abs(&g, "1ms", "bytes"), PF_EINVAL);
     assert_string_equal(pf_error_last(), "'1ms' is not an amount of bytes");
     assert_int_equal(pf_diff_gate_set_abs(&g, "5s", ""), PF_EINVAL);
