@@ -3,8 +3,10 @@
  * Profile.String()), so the two can be compared line by line, plus the
  * fields that layout leaves out (drop/keep frames, doc_url, columns),
  * each on a line of its own that pprof's layout never produces.
+ * pprof's exact layout (pproftop -raw) and a JSON form of every field
+ * (pproftop -raw -json) are written here too.
  */
-#include "internal.h"
+#include "report_priv.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -156,17 +158,18 @@ done:
     return err;
 }
 
-int pf_profile_write_dump(const pf_profile *p, pf_writer w)
+/* EXTRA: also the fields pprof's layout leaves out. */
+static int write_dump(const pf_profile *p, pf_writer w, bool extra)
 {
     size_t i, j;
 
     for (i = 0; i < p->ncomments; i++)
         PF_TRY(pf__writef(w, "Comment: %s\n", p->comments[i]));
-    if (p->drop_frames[0])
+    if (extra && p->drop_frames[0])
         PF_TRY(pf__writef(w, "DropFrames: %s\n", p->drop_frames));
-    if (p->keep_frames[0])
+    if (extra && p->keep_frames[0])
         PF_TRY(pf__writef(w, "KeepFrames: %s\n", p->keep_frames));
-    if (p->doc_url[0])
+    if (extra && p->doc_url[0])
         PF_TRY(pf__writef(w, "DocURL: %s\n", p->doc_url));
     PF_TRY(pf__writef(w, "PeriodType: %s %s\n", p->period_type.type,
                       p->period_type.unit));
@@ -222,7 +225,7 @@ int pf_profile_write_dump(const pf_profile *p, pf_writer w)
                               (long long)f->start_line));
             if (f->name != f->system_name)
                 PF_TRY(pf__writef(w, "(%s)", f->system_name));
-            if (ln[j].column)
+            if (extra && ln[j].column)
                 PF_TRY(pf__writef(w, " col=%lld", (long long)ln[j].column));
             PF_TRY(pf__write(w, "\n", 1));
         }
@@ -241,4 +244,136 @@ int pf_profile_write_dump(const pf_profile *p, pf_writer w)
                           m->has_inline_frames ? "[IN]" : ""));
     }
     return PF_OK;
+}
+
+int pf_profile_write_dump(const pf_profile *p, pf_writer w)
+{
+    return write_dump(p, w, true);
+}
+
+int pf__profile_write_pprof_raw(const pf_profile *p, pf_writer w)
+{
+    return write_dump(p, w, false);
+}
+
+/* JSON: every field, ids as in the profile, addresses as hex strings
+ * (they do not fit a JSON number), schema in docs/TOOLS-pproftop.md. */
+static int json_kv(pf_writer w, const char *sep, const char *key,
+                   const char *val)
+{
+    PF_TRY(pf__writef(w, "%s\"%s\": ", sep, key));
+    return pf__json_str(w, val);
+}
+
+static int json_sample(pf_writer w, const pf_profile *p, size_t i)
+{
+    const pf_sample *s = &p->samples[i];
+    const int64_t *v = pf__sample_vals(p, i);
+    const uint32_t *locs = pf__sample_locs(p, s);
+    const pf_label *l = pf__sample_labels(p, s);
+
+    PF_TRY(pf__writef(w, "%s\n    {\"values\": [", i ? "," : ""));
+    for (size_t j = 0; j < p->nsample_types; j++)
+        PF_TRY(pf__writef(w, "%s%lld", j ? ", " : "", (long long)v[j]));
+    PF_TRY(pf__writef(w, "], \"locations\": ["));
+    for (size_t j = 0; j < s->nloc; j++)
+        PF_TRY(pf__writef(w, "%s%llu", j ? ", " : "",
+                          (unsigned long long)p->locations[locs[j]].id));
+    PF_TRY(pf__writef(w, "], \"labels\": ["));
+    for (size_t j = 0; j < s->nlabel; j++) {
+        PF_TRY(json_kv(w, j ? ", {" : "{", "key", l[j].key));
+        if (l[j].str[0])
+            PF_TRY(json_kv(w, ", ", "str", l[j].str));
+        else {
+            PF_TRY(pf__writef(w, ", \"num\": %lld", (long long)l[j].num));
+            PF_TRY(json_kv(w, ", ", "unit", l[j].unit));
+        }
+        PF_TRY(pf__write(w, "}", 1));
+    }
+    return pf__writef(w, "]}");
+}
+
+int pf__profile_write_json(const pf_profile *p, pf_writer w)
+{
+    size_t i, j;
+
+    PF_TRY(pf__writef(w, "{\n  \"schema\": \"libprofile.raw/1\",\n"
+                      "  \"comments\": ["));
+    for (i = 0; i < p->ncomments; i++) {
+        PF_TRY(pf__writef(w, "%s", i ? ", " : ""));
+        PF_TRY(pf__json_str(w, p->comments[i]));
+    }
+    PF_TRY(json_kv(w, "],\n  ", "drop_frames", p->drop_frames));
+    PF_TRY(json_kv(w, ",\n  ", "keep_frames", p->keep_frames));
+    PF_TRY(json_kv(w, ",\n  ", "doc_url", p->doc_url));
+    PF_TRY(json_kv(w, ",\n  \"period_type\": {", "type",
+                   p->period_type.type));
+    PF_TRY(json_kv(w, ", ", "unit", p->period_type.unit));
+    PF_TRY(pf__writef(w, "},\n  \"period\": %lld,\n  \"time_nanos\": %lld,"
+                      "\n  \"duration_nanos\": %lld,\n",
+                      (long long)p->period, (long long)p->time_nanos,
+                      (long long)p->duration_nanos));
+    PF_TRY(json_kv(w, "  ", "default_sample_type", p->default_sample_type));
+    PF_TRY(pf__writef(w, ",\n  \"sample_types\": ["));
+    for (i = 0; i < p->nsample_types; i++) {
+        PF_TRY(json_kv(w, i ? ", {" : "{", "type", p->sample_types[i].type));
+        PF_TRY(json_kv(w, ", ", "unit", p->sample_types[i].unit));
+        PF_TRY(pf__write(w, "}", 1));
+    }
+    PF_TRY(pf__writef(w, "],\n  \"samples\": ["));
+    for (i = 0; i < p->nsamples; i++)
+        PF_TRY(json_sample(w, p, i));
+    PF_TRY(pf__writef(w, "%s],\n  \"locations\": [",
+                      p->nsamples ? "\n  " : ""));
+    for (i = 0; i < p->nlocations; i++) {
+        const pf_location *l = &p->locations[i];
+        const pf_line *ln = pf__loc_lines(p, l);
+        PF_TRY(pf__writef(w, "%s\n    {\"id\": %llu, \"address\": \"0x%llx\", "
+                          "\"mapping\": %llu, \"folded\": %s, \"lines\": [",
+                          i ? "," : "", (unsigned long long)l->id,
+                          (unsigned long long)l->address,
+                          l->mapping != PF_NONE
+                              ? (unsigned long long)p->mappings[l->mapping].id
+                              : 0ULL,
+                          l->is_folded ? "true" : "false"));
+        for (j = 0; j < l->nline; j++)
+            PF_TRY(pf__writef(w, "%s{\"function\": %llu, \"line\": %lld, "
+                              "\"column\": %lld}", j ? ", " : "",
+                              (unsigned long long)p->functions[ln[j].function].id,
+                              (long long)ln[j].line, (long long)ln[j].column));
+        PF_TRY(pf__writef(w, "]}"));
+    }
+    PF_TRY(pf__writef(w, "%s],\n  \"functions\": [",
+                      p->nlocations ? "\n  " : ""));
+    for (i = 0; i < p->nfunctions; i++) {
+        const pf_function *f = &p->functions[i];
+        PF_TRY(pf__writef(w, "%s\n    {\"id\": %llu", i ? "," : "",
+                          (unsigned long long)f->id));
+        PF_TRY(json_kv(w, ", ", "name", f->name));
+        PF_TRY(json_kv(w, ", ", "system_name", f->system_name));
+        PF_TRY(json_kv(w, ", ", "filename", f->filename));
+        PF_TRY(pf__writef(w, ", \"start_line\": %lld}",
+                          (long long)f->start_line));
+    }
+    PF_TRY(pf__writef(w, "%s],\n  \"mappings\": [",
+                      p->nfunctions ? "\n  " : ""));
+    for (i = 0; i < p->nmappings; i++) {
+        const pf_mapping *m = &p->mappings[i];
+        PF_TRY(pf__writef(w, "%s\n    {\"id\": %llu, \"start\": \"0x%llx\", "
+                          "\"limit\": \"0x%llx\", \"offset\": \"0x%llx\"",
+                          i ? "," : "", (unsigned long long)m->id,
+                          (unsigned long long)m->start,
+                          (unsigned long long)m->limit,
+                          (unsigned long long)m->offset));
+        PF_TRY(json_kv(w, ", ", "file", m->file));
+        PF_TRY(json_kv(w, ", ", "build_id", m->build_id));
+        PF_TRY(pf__writef(w, ", \"has_functions\": %s, \"has_filenames\": %s, "
+                          "\"has_line_numbers\": %s, "
+                          "\"has_inline_frames\": %s}",
+                          m->has_functions ? "true" : "false",
+                          m->has_filenames ? "true" : "false",
+                          m->has_line_numbers ? "true" : "false",
+                          m->has_inline_frames ? "true" : "false"));
+    }
+    return pf__writef(w, "%s]\n}\n", p->nmappings ? "\n  " : "");
 }

@@ -338,4 +338,7 @@ int pf__read_legacy(pf_profile **out, pf_format *fmt, const uint8_t *buf,
                     size_t len, const pf_decode_opts *opts);
 /* Go time.Duration.String() (dump.c), for text that mimics Go output. */
 void pf__go_duration(char *buf, size_t size, int64_t d);
+/* P in exactly the layout of pprof's -raw (Profile.String(), times in
+ * UTC): the raw dump without the fields that layout leaves out. */
+int pf__profile_write_pprof_raw(const pf_profile *p, pf_writer w);
 #endif /* LIBPROFILE_INTERNAL_H */

@@ -492,6 +492,18 @@ int pf__lb_comment(pf_lb *b, const char *s, size_t n)
     PF_TRY(pf__lb_function(b, &fidx, fn, (size_t)(fe - fn), file,
                            (size_t)(colon - file)));
     l = &p->locations[loc];
+    if (b->sym_loc == loc && b->sym_pc == pc && l->nline > 0 &&
+        p->lines[l->line_off].function == fidx &&
+        p->lines[l->line_off].line == line) {
+        /* The location's innermost frame again: not one more inlined
+         * caller but the next stack slot with the same PC (recursion,
+         * e.g. runtime.doInit). Go prints the same lines for it, which
+         * the location already has. */
+        b->sym_loc = PF_NONE;
+        if (b->cmt_k + 1 < b->last_n && b->stk_addr[b->cmt_k + 1] == pc)
+            b->cmt_k++;
+        return PF_OK;
+    }
     b->seen[loc] |= PF_LB_SYMBOLIZED;
     if (!(b->sym_loc == loc && b->sym_pc == pc)) {
         /* Fresh lines; a runtime.goexit inferred by an earlier record

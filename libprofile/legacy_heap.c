@@ -318,10 +318,11 @@ int pf__read_heap_text(pf_profile **out, const uint8_t *buf, size_t len,
         if ((err = pf__lb_record_done(&b)) < 0 ||
             (err = pf__lb_hex_tokens(&b, addrs.s, addrs.n, c.lineno, 0)) < 0)
             goto done;
-        /* A zero block size is a label pprof drops when it decodes the
-         * proto; leave it out so the profile survives a round trip. */
+        /* Every record gets its block size, 0 for an all-zero record,
+         * as the reference's parser gives it (its proto decoder later
+         * drops a zero number, and so does ours). */
         lab.num = bs;
-        if ((err = pf__lb_sample(&b, vals, &lab, bs != 0)) < 0)
+        if ((err = pf__lb_sample(&b, vals, &lab, 1)) < 0)
             goto done;
     }
     if ((err = pf__lb_record_done(&b)) < 0)

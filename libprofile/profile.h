@@ -514,6 +514,83 @@ PF_API int pf_profile_normalize_ratios(double *ratios, size_t n,
                                        const pf_profile *cur);
 
 
+/* The change table of a diff (report_diff.c; the pprofdiff tool): per
+ * function, the flat and cumulative values of the base and the new
+ * profile, from a diff_base profile made by pf_profile_diff (base
+ * samples are those labelled pprof::base=true; their values are
+ * negated back). A function is named as in pprof's reports; a frame
+ * without symbols by its mapping file's base name and address
+ * ("prog 0x4011d6"), or its address alone. */
+typedef struct pf_diff_row {
+    const char *name;
+    int64_t base_flat, new_flat;
+    int64_t base_cum, new_cum;
+} pf_diff_row;
+
+typedef struct pf_diff_table {
+    const char *sample_type;  /* the value compared */
+    const char *sample_unit;
+    bool by_cum;              /* rows sorted (and gated) by cum */
+    int64_t base_total, new_total;
+    /* Functions whose flat or cum changed, by |delta| of the sort
+     * value, then |delta| of the other, then name. */
+    size_t nrows;
+    pf_diff_row *rows;
+    void *priv;               /* the table's own storage */
+} pf_diff_table;
+
+/* Build the table of value SAMPLE_INDEX of DIFF (a diff_base profile).
+ * *OUT is the caller's (pf_diff_table_free). */
+PF_API int pf_diff_table_new(pf_diff_table **out, const pf_profile *diff,
+                             int sample_index, bool by_cum);
+PF_API void pf_diff_table_free(pf_diff_table *t);   /* NULL is a no-op */
+
+/* The CI gate: a value regressed when it grew (delta > 0) by more than
+ * PCT percent of its base value (a value absent from the base grew
+ * infinitely), or by more than ABS (in the sample unit); with both
+ * thresholds, both must be exceeded. */
+typedef struct pf_diff_gate {
+    bool have_pct, have_abs;
+    double pct, abs;
+} pf_diff_gate;
+#define PF_DIFF_GATE_INIT { false, false, 0.0, 0.0 }
+
+/* Set G's absolute threshold from TEXT: a number in UNIT (the sample
+ * unit), or with a unit of UNIT's family: ns us ms s m h (minutes,
+ * hours) for times, B kB MB GB TB (1024-based; KiB... too) for bytes.
+ * PF_EINVAL with detail if TEXT is no such amount. */
+PF_API int pf_diff_gate_set_abs(pf_diff_gate *g, const char *text,
+                                const char *unit);
+PF_API bool pf_diff_regressed(const pf_diff_gate *g, int64_t base,
+                              int64_t cur);
+
+typedef struct pf_diff_table_opts {
+    unsigned version;
+    const char *base_name;    /* the inputs, as the JSON names them */
+    const char *new_name;
+    pf_diff_mode mode;        /* shown in the header */
+    bool normalize;
+    size_t nodecount;         /* rows to show; 0 = all */
+    const pf_diff_gate *gate; /* NULL = none */
+} pf_diff_table_opts;
+#define PF_DIFF_TABLE_OPTS_VERSION 1
+#define PF_DIFF_TABLE_OPTS_INIT { PF_DIFF_TABLE_OPTS_VERSION, "", "",     \
+                                  PF_DIFF_MODE_DIFF_BASE, false, 0, NULL }
+
+/* The table as text (values formatted as pprof formats them), or as
+ * JSON with the gate's verdict (schema in docs/TOOLS-merge-diff.md). */
+PF_API int pf_diff_table_write(const pf_diff_table *t, pf_writer w,
+                               const pf_diff_table_opts *opts);
+PF_API int pf_diff_table_write_json(const pf_diff_table *t, pf_writer w,
+                                    const pf_diff_table_opts *opts);
+/* One line per regression under G, each starting with PREFIX (may be
+ * ""): "regression: total cpu +2s (+100.0%)", then "regression: NAME:
+ * flat +1.27s (+100.0%)" per function. *COUNT gets their number. */
+PF_API int pf_diff_table_regressions(size_t *count, const pf_diff_table *t,
+                                     const pf_diff_gate *g, pf_writer w,
+                                     const char *prefix);
+
+
 /* ------------------------------------------------------------------ */
 /* Filters and reports (filter.c, report.c)                            */
 
@@ -633,8 +710,13 @@ typedef enum pf_report_kind {
     PF_REPORT_FLAMEGRAPH,     /* interactive flame graph, one self-contained
                                * HTML page (a diff_base profile from
                                * pf_profile_diff is drawn as a diff) */
-    PF_REPORT_LIST            /* pprof -list=RE (symbol = RE): annotated
+    PF_REPORT_LIST,           /* pprof -list=RE (symbol = RE): annotated
                                * source listing */
+    PF_REPORT_TAGS,           /* pprof -tags: label values and their
+                               * share of the selected value */
+    PF_REPORT_COMMENTS,       /* pprof -comments: the profile's comments */
+    PF_REPORT_RAW             /* pprof -raw: the (filtered) profile in
+                               * the layout of pprof's Profile.String() */
 } pf_report_kind;
 
 typedef struct pf_report_opts {
@@ -688,6 +770,17 @@ typedef struct pf_report_opts {
  * symbol regexp that matches nothing; PF_EINVAL for bad options. */
 PF_API int pf_report_write(const pf_profile *p, pf_writer w,
                            pf_report_kind kind, const pf_report_opts *opts);
+
+/* Report KIND of P as JSON, one schema per kind ("libprofile.top/1",
+ * ".traces/1", ".tree/1" for tree and peek, ".folded/1", ".tags/1",
+ * ".comments/1", ".raw/1"; docs/TOOLS-pproftop.md). The same options
+ * select the same data as pf_report_write; values are integers in the
+ * sample unit (divided by divide_by, as the text shows them).
+ * PF_EUNSUPPORTED for a kind without a JSON form (dot, flame graph,
+ * list). */
+PF_API int pf_report_write_json(const pf_profile *p, pf_writer w,
+                                pf_report_kind kind,
+                                const pf_report_opts *opts);
 
 /* The top report as data, for machine-readable output. */
 typedef struct pf_top_row {

@@ -489,6 +489,7 @@ static int report_prepare(report *r, const pf_profile *src,
     int idx, err;
     unsigned matched = 0, tagm = 0;
     const char *stype;
+    pf_filter_opts fo;
 
     memset(r, 0, sizeof(*r));
     r->o = o;
@@ -499,7 +500,16 @@ static int report_prepare(report *r, const pf_profile *src,
     if (src->nsample_types == 0)
         return pf__error_set(PF_EINVAL, "profile has no samples");
     PF_TRY(pf_profile_sample_index(&idx, src, o->sample_index));
-    PF_TRY(pf_profile_clone(&r->p, src));
+    fo = o->filter;
+    if (kind == PF_REPORT_RAW) {
+        /* -raw prints the profile itself: pprof's merged copy (ids
+         * renumbered), at address granularity with inlined frames. */
+        PF_TRY(pf_profile_merge(&r->p, &src, 1, NULL));
+        fo.granularity = PF_GRAN_ADDRESSES;
+        fo.noinlines = false;
+    } else {
+        PF_TRY(pf_profile_clone(&r->p, src));
+    }
     r->vs.idx = (size_t)idx;
     r->vs.mean = o->mean;
     stype = r->p->sample_types[idx].type;
@@ -530,7 +540,7 @@ static int report_prepare(report *r, const pf_profile *src,
                                     &tagm)) < 0)
         goto fail;
     if (o->relative &&
-        (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
+        (err = pf__filter_samples(r->p, &fo, &matched)) < 0)
         goto fail;
     r->total = compute_total(r->p, &r->vs);
     if (kind == PF_REPORT_FLAMEGRAPH) {
@@ -545,9 +555,9 @@ static int report_prepare(report *r, const pf_profile *src,
         }
     }
     if (!o->relative &&
-        (err = pf__filter_samples(r->p, &o->filter, &matched)) < 0)
+        (err = pf__filter_samples(r->p, &fo, &matched)) < 0)
         goto fail;
-    if ((err = pf__filter_aggregate(r->p, &o->filter)) < 0)
+    if ((err = pf__filter_aggregate(r->p, &fo)) < 0)
         goto fail;
     if (o->matched)
         *o->matched = matched | tagm;
@@ -855,6 +865,48 @@ static int write_lines(pf_writer w, const lines *l)
 }
 
 /* ------------------------------------------------------------------ */
+/* JSON forms of the reports (schemas in docs/TOOLS-pproftop.md)       */
+
+static double pct(int64_t v, int64_t total);
+
+/* The keys every JSON report but -top's starts with; GRAPH adds the
+ * node selection keys of the graph reports (tree, peek). Values are
+ * divided by -divide_by, as the text shows them. */
+static int json_head(const report *r, pf_writer w, const char *schema,
+                     const lines *hdr, bool with_graph)
+{
+    PF_TRY(pf__writef(w, "{\n  \"schema\": \"%s\",\n  \"sample_type\": ",
+                      schema));
+    PF_TRY(pf__json_str(w, r->sample_type));
+    PF_TRY(pf__writef(w, ",\n  \"sample_unit\": "));
+    PF_TRY(pf__json_str(w, r->sample_unit));
+    PF_TRY(pf__writef(w, ",\n  \"output_unit\": "));
+    PF_TRY(pf__json_str(w, r->out_unit));
+    PF_TRY(pf__writef(w, ",\n  \"total\": %lld,\n",
+                      (long long)divided(r, r->total)));
+    if (with_graph) {
+        int64_t shown = 0;
+        double nf = r->o->nodefraction >= 0 ? r->o->nodefraction : 0.005;
+        for (size_t i = 0; i < r->norder; i++)
+            shown += divided(r, node_flat(&r->g.nodes[r->order[i]]));
+        PF_TRY(pf__writef(w, "  \"shown_flat\": %lld,\n"
+                          "  \"dropped_nodes\": %zu,\n"
+                          "  \"dropped_cutoff\": %lld,\n"
+                          "  \"nodes_before_nodecount\": %zu,\n",
+                          (long long)shown, r->dropped_nodes,
+                          (long long)divided(r, abs64((int64_t)(
+                              (double)r->total * nf))),
+                          r->orig_count));
+    }
+    PF_TRY(pf__writef(w, "  \"labels\": ["));
+    for (size_t i = 0; i < hdr->n; i++) {
+        PF_TRY(pf__writef(w, "%s\n    ", i ? "," : ""));
+        PF_TRY(pf__json_str(w, hdr->v[i]));
+    }
+    return pf__writef(w, "%s],\n", hdr->n ? "\n  " : "");
+}
+
+/* ------------------------------------------------------------------ */
 /* top                                                                 */
 
 static const char *inline_label(const rnode *n)
@@ -921,7 +973,25 @@ static int edge_cmp(const void *x, const void *y, void *ctx)
     return strcmp(g->nodes[a->dst].pname, g->nodes[b->dst].pname);
 }
 
-static int write_tree(report *r, pf_writer w, const regex_t *rx)
+/* "callers"/"callees" of a JSON tree node: the edges E[0..N). */
+static int json_edges(const report *r, pf_writer w, const char *key,
+                      uint32_t *e, uint32_t n, int64_t cum, bool callers)
+{
+    const graph *g = &r->g;
+
+    PF_TRY(pf__writef(w, ",\n     \"%s\": [", key));
+    for (uint32_t k = 0; k < n; k++) {
+        const redge *ed = &g->edges[e[k]];
+        PF_TRY(pf__writef(w, "%s\n       {\"name\": ", k ? "," : ""));
+        PF_TRY(pf__json_str(w, g->nodes[callers ? ed->src : ed->dst].pname));
+        PF_TRY(pf__writef(w, ", \"value\": %lld, \"pct\": %.4f, "
+                          "\"inline\": %s}", (long long)divided(r, ed->w),
+                          pct(ed->w, cum), ed->inl ? "true" : "false"));
+    }
+    return pf__writef(w, "%s]", n ? "\n     " : "");
+}
+
+static int write_tree(report *r, pf_writer w, const regex_t *rx, bool json)
 {
     static const char sep[] =
         "----------------------------------------------------------+-------------";
@@ -988,10 +1058,14 @@ static int write_tree(report *r, pf_writer w, const regex_t *rx)
     }
     if ((err = report_labels(r, &hdr)) < 0)
         goto done;
-    if ((err = write_lines(w, &hdr)) < 0)
+    if (json) {
+        if ((err = json_head(r, w, "libprofile.tree/1", &hdr, true)) < 0 ||
+            (err = pf__writef(w, "  \"nodes\": [")) < 0)
+            goto done;
+    } else if ((err = write_lines(w, &hdr)) < 0 ||
+               (err = pf__writef(w, "%s\n%s\n", sep, legend)) < 0) {
         goto done;
-    if ((err = pf__writef(w, "%s\n%s\n", sep, legend)) < 0)
-        goto done;
+    }
     for (size_t i = 0; i < r->norder; i++) {
         uint32_t id = r->order[i];
         const rnode *n = &g->nodes[id];
@@ -1001,10 +1075,34 @@ static int write_tree(report *r, pf_writer w, const regex_t *rx)
         if (rx && !pf__re_match(rx, n->pname))
             continue;
         matched++;
-        if ((err = pf__writef(w, "%s\n", sep)) < 0)
-            goto done;
         qsort_r(in_e + in_off[id], in_off[id + 1] - in_off[id],
                 sizeof(uint32_t), edge_cmp, g);
+        qsort_r(out_e + out_off[id], out_off[id + 1] - out_off[id],
+                sizeof(uint32_t), edge_cmp, g);
+        if (json) {
+            flatsum += flat;
+            if ((err = pf__writef(w, "%s\n    {\"name\": ",
+                                  matched > 1 ? "," : "")) < 0 ||
+                (err = pf__json_str(w, n->pname)) < 0 ||
+                (err = pf__writef(w, ", \"flat\": %lld, \"flat_pct\": %.4f, "
+                                  "\"sum_pct\": %.4f, \"cum\": %lld, "
+                                  "\"cum_pct\": %.4f",
+                                  (long long)divided(r, flat),
+                                  pct(flat, r->total), pct(flatsum, r->total),
+                                  (long long)divided(r, cum),
+                                  pct(cum, r->total))) < 0 ||
+                (err = json_edges(r, w, "callers", in_e + in_off[id],
+                                  in_off[id + 1] - in_off[id], cum,
+                                  true)) < 0 ||
+                (err = json_edges(r, w, "callees", out_e + out_off[id],
+                                  out_off[id + 1] - out_off[id], cum,
+                                  false)) < 0 ||
+                (err = pf__writef(w, "}")) < 0)
+                goto done;
+            continue;
+        }
+        if ((err = pf__writef(w, "%s\n", sep)) < 0)
+            goto done;
         for (uint32_t k = in_off[id]; k < in_off[id + 1]; k++) {
             const redge *e = &g->edges[in_e[k]];
             fmt_value(r, a, sizeof(a), e->w);
@@ -1023,8 +1121,6 @@ static int write_tree(report *r, pf_writer w, const regex_t *rx)
         if ((err = pf__writef(w, "%10s %s %s %10s %s                | %s\n", a,
                               p1, p2, b, p3, n->pname)) < 0)
             goto done;
-        qsort_r(out_e + out_off[id], out_off[id + 1] - out_off[id],
-                sizeof(uint32_t), edge_cmp, g);
         for (uint32_t k = out_off[id]; k < out_off[id + 1]; k++) {
             const redge *e = &g->edges[out_e[k]];
             fmt_value(r, a, sizeof(a), e->w);
@@ -1035,7 +1131,11 @@ static int write_tree(report *r, pf_writer w, const regex_t *rx)
                 goto done;
         }
     }
-    if (r->norder > 0 && (err = pf__writef(w, "%s\n", sep)) < 0)
+    if (json)
+        err = pf__writef(w, "%s]\n}\n", matched ? "\n  " : "");
+    else if (r->norder > 0)
+        err = pf__writef(w, "%s\n", sep);
+    if (err < 0)
         goto done;
     if (rx && matched == 0) {
         err = pf__error_set(PF_ENOTFOUND, "no matches found for regexp: %s",
@@ -1060,6 +1160,18 @@ static int label_line_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether label I of L is of the kind asked (NUMERIC or string) and
+ * the first of that kind with its key. */
+static bool first_of_key(const pf_label *l, uint32_t i, bool numeric)
+{
+    if ((l[i].str[0] != '\0') == numeric)
+        return false;
+    for (uint32_t j = 0; j < i; j++)
+        if ((l[j].str[0] != '\0') != numeric && l[j].key == l[i].key)
+            return false;
+    return true;
+}
+
 /* "%10s:  v1 v2\n" per key (string or numeric), sorted as strings. */
 static int write_label_group(pf_writer w, const pf_profile *p,
                              const pf_sample *s, bool numeric,
@@ -1071,14 +1183,8 @@ static int write_label_group(pf_writer w, const pf_profile *p,
     int err = PF_OK;
 
     for (uint32_t i = 0; i < s->nlabel; i++) {
-        bool first = true;
-        if ((l[i].str[0] != '\0') == numeric)
-            continue;
         /* Only the first label of each key starts a line. */
-        for (uint32_t j = 0; j < i && first; j++)
-            if ((l[j].str[0] != '\0') != numeric && l[j].key == l[i].key)
-                first = false;
-        if (!first)
+        if (!first_of_key(l, i, numeric))
             continue;
         b.len = 0;
         if ((err = pf__sbuf_puts(&b, "")) < 0)
@@ -1099,8 +1205,14 @@ static int write_label_group(pf_writer w, const pf_profile *p,
             if (err < 0)
                 goto done;
         }
-        if ((err = lines_add(&out, "%10s:  %s", l[i].key, b.s)) < 0)
-            goto done;
+        {
+            /* Go's %10s pads to 10 characters, not bytes */
+            size_t nc = pf__utf8_chars(l[i].key);
+            int pad = nc < 10 ? (int)(10 - nc) : 0;
+            if ((err = lines_add(&out, "%*s%s:  %s", pad, "", l[i].key,
+                                 b.s)) < 0)
+                goto done;
+        }
     }
     if (out.n > 1)
         qsort(out.v, out.n, sizeof(char *), label_line_cmp);
@@ -1111,20 +1223,62 @@ done:
     return err;
 }
 
-static int write_traces(report *r, pf_writer w)
+/* A JSON trace's "labels" (string) or "num_labels" (numeric) object:
+ * keys in first-seen order, each with its values in order. */
+static int json_sample_labels(pf_writer w, const pf_profile *p,
+                              const pf_sample *s, bool numeric,
+                              const pf_numunits *units)
+{
+    const pf_label *l = pf__sample_labels(p, s);
+    size_t nkeys = 0;
+
+    PF_TRY(pf__writef(w, ", \"%s\": {", numeric ? "num_labels" : "labels"));
+    for (uint32_t i = 0; i < s->nlabel; i++) {
+        bool firstv = true;
+        if (!first_of_key(l, i, numeric))
+            continue;
+        PF_TRY(pf__writef(w, "%s", nkeys++ ? ", " : ""));
+        PF_TRY(pf__json_str(w, l[i].key));
+        PF_TRY(pf__writef(w, ": ["));
+        for (uint32_t j = i; j < s->nlabel; j++) {
+            if ((l[j].str[0] != '\0') == numeric || l[j].key != l[i].key)
+                continue;
+            PF_TRY(pf__writef(w, "%s", firstv ? "" : ", "));
+            firstv = false;
+            if (!numeric) {
+                PF_TRY(pf__json_str(w, l[j].str));
+                continue;
+            }
+            PF_TRY(pf__writef(w, "{\"value\": %lld, \"unit\": ",
+                              (long long)l[j].num));
+            PF_TRY(pf__json_str(w, pf__numunits_get(units, l[j].key)));
+            PF_TRY(pf__writef(w, "}"));
+        }
+        PF_TRY(pf__writef(w, "]"));
+    }
+    return pf__writef(w, "}");
+}
+
+static int write_traces(report *r, pf_writer w, bool json)
 {
     static const char sep[] =
         "-----------+-------------------------------------------------------";
     const pf_profile *p = r->p;
     lines hdr = { 0 };
     pf_numunits units;
+    size_t ntraces = 0;
     int err;
 
     memset(&units, 0, sizeof(units));
     if ((err = profile_labels(r, &hdr)) < 0)
         goto done;
-    if ((err = write_lines(w, &hdr)) < 0)
+    if (json) {
+        if ((err = json_head(r, w, "libprofile.traces/1", &hdr, false)) < 0 ||
+            (err = pf__writef(w, "  \"traces\": [")) < 0)
+            goto done;
+    } else if ((err = write_lines(w, &hdr)) < 0) {
         goto done;
+    }
     if ((err = graph_nodes(&r->g, r->p)) < 0)
         goto done;
     if ((err = pf__numunits_init(&units, p)) < 0)
@@ -1137,6 +1291,35 @@ static int write_traces(report *r, pf_writer w)
 
         if (s->nloc == 0)
             continue;
+        if (json) {
+            sample_w(p, si, &r->vs, &v, &d);
+            if (d != 0)
+                v /= d;
+            if ((err = pf__writef(w, "%s\n    {\"value\": %lld",
+                                  ntraces++ ? "," : "",
+                                  (long long)divided(r, v))) < 0 ||
+                (err = json_sample_labels(w, p, s, false, &units)) < 0 ||
+                (err = json_sample_labels(w, p, s, true, &units)) < 0 ||
+                (err = pf__writef(w, ", \"frames\": [")) < 0)
+                goto done;
+            for (uint32_t i = 0; i < s->nloc; i++) {
+                uint32_t off = r->g.loc_off[st[i]];
+                uint32_t n = r->g.loc_off[st[i] + 1] - off;
+                for (uint32_t j = 0; j < n; j++) {
+                    if ((err = pf__writef(w, "%s\n      {\"name\": ",
+                                          first ? "" : ",")) < 0 ||
+                        (err = pf__json_str(w,
+                            r->g.nodes[r->g.ln_node[off + j]].pname)) < 0 ||
+                        (err = pf__writef(w, ", \"inline\": %s}",
+                                          j != n - 1 ? "true" : "false")) < 0)
+                        goto done;
+                    first = false;
+                }
+            }
+            if ((err = pf__writef(w, "%s]}", first ? "" : "\n    ")) < 0)
+                goto done;
+            continue;
+        }
         if ((err = pf__writef(w, "%s\n", sep)) < 0)
             goto done;
         if ((err = write_label_group(w, p, s, false, &units)) < 0 ||
@@ -1160,7 +1343,10 @@ static int write_traces(report *r, pf_writer w)
             }
         }
     }
-    err = pf__writef(w, "%s\n", sep);
+    if (json)
+        err = pf__writef(w, "%s]\n}\n", ntraces ? "\n  " : "");
+    else
+        err = pf__writef(w, "%s\n", sep);
 done:
     pf__numunits_release(&units);
     lines_release(&hdr);
@@ -1180,7 +1366,7 @@ static bool fold_eq(const void *ctx, uint32_t idx, const void *key)
     return ((const fold *)ctx)[idx].stack == key;
 }
 
-static int write_folded(report *r, pf_writer w)
+static int write_folded(report *r, pf_writer w, bool json)
 {
     const pf_profile *p = r->p;
     fold *f = NULL;
@@ -1238,10 +1424,30 @@ static int write_folded(report *r, pf_writer w)
         f[k].v += v;
     }
     /* a stack's total is divided as -top divides a node's */
-    for (size_t i = 0; i < nf; i++)
-        if ((err = pf__writef(w, "%s %lld\n", f[i].stack,
-                              (long long)divided(r, f[i].v))) < 0)
+    if (json) {
+        lines hdr = { 0 };
+        err = profile_labels(r, &hdr);
+        if (err >= 0)
+            err = json_head(r, w, "libprofile.folded/1", &hdr, false);
+        lines_release(&hdr);
+        if (err < 0 || (err = pf__writef(w, "  \"stacks\": [")) < 0)
             goto done;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (!json) {
+            err = pf__writef(w, "%s %lld\n", f[i].stack,
+                             (long long)divided(r, f[i].v));
+        } else if ((err = pf__writef(w, "%s\n    {\"stack\": ",
+                                     i ? "," : "")) >= 0 &&
+                   (err = pf__json_str(w, f[i].stack)) >= 0) {
+            err = pf__writef(w, ", \"value\": %lld}",
+                             (long long)divided(r, f[i].v));
+        }
+        if (err < 0)
+            goto done;
+    }
+    if (json && (err = pf__writef(w, "%s]\n}\n", nf ? "\n  " : "")) < 0)
+        goto done;
     err = PF_OK;
 done:
     pf__idxset_release(&set);
@@ -1287,8 +1493,8 @@ static int write_flame(report *r, pf_writer w)
 
 static const pf_report_opts default_opts = PF_REPORT_OPTS_INIT;
 
-int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
-                    const pf_report_opts *opts)
+static int report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
+                        const pf_report_opts *opts, bool json)
 {
     report r;
     regex_t rx;
@@ -1297,8 +1503,21 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
 
     if (!opts)
         opts = &default_opts;
+    if (json && (kind == PF_REPORT_DOT || kind == PF_REPORT_FLAMEGRAPH ||
+                 kind == PF_REPORT_LIST))
+        return pf__error_set(PF_EUNSUPPORTED, "%s has no JSON form",
+                             kind == PF_REPORT_DOT ? "the call graph"
+                             : kind == PF_REPORT_LIST ? "the source listing"
+                                                      : "the flame graph");
     if (kind == PF_REPORT_LIST)
         return pf__report_list_write(p, w, opts);
+    if (json && kind == PF_REPORT_TOP) {
+        pf_top *t = NULL;
+        if ((err = pf_report_top(&t, p, opts)) >= 0)
+            err = pf_top_write_json(t, w);
+        pf_top_free(t);
+        return err;
+    }
     if (kind == PF_REPORT_PEEK) {
         if (!set(opts->symbol))
             return pf__error_set(PF_EINVAL, "peek: no regexp given");
@@ -1315,13 +1534,24 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
     case PF_REPORT_TREE:
     case PF_REPORT_PEEK:
         if ((err = report_graph(&r, kind)) >= 0)
-            err = write_tree(&r, w, have_rx ? &rx : NULL);
+            err = write_tree(&r, w, have_rx ? &rx : NULL, json);
         break;
     case PF_REPORT_TRACES:
-        err = write_traces(&r, w);
+        err = write_traces(&r, w, json);
         break;
     case PF_REPORT_FOLDED:
-        err = write_folded(&r, w);
+        err = write_folded(&r, w, json);
+        break;
+    case PF_REPORT_TAGS:
+        err = pf__report_tags(r.p, w, r.vs.idx, r.sample_type, r.sample_unit,
+                              r.out_unit, json);
+        break;
+    case PF_REPORT_COMMENTS:
+        err = pf__report_comments(r.p, w, json);
+        break;
+    case PF_REPORT_RAW:
+        err = json ? pf__profile_write_json(r.p, w)
+                   : pf__profile_write_pprof_raw(r.p, w);
         break;
     case PF_REPORT_FLAMEGRAPH:
         err = write_flame(&r, w);
@@ -1330,13 +1560,29 @@ int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
         err = pf__report_dot(&r, w);
         break;
     default:
-        err = pf__error_set(PF_EINVAL, "unknown report kind %d", (int)kind);
+        err = json ? pf__error_set(PF_EUNSUPPORTED,
+                                   "report kind %d has no JSON form",
+                                   (int)kind)
+                   : pf__error_set(PF_EINVAL, "unknown report kind %d",
+                                   (int)kind);
     }
     report_release(&r);
 out:
     if (have_rx)
         regfree(&rx);
     return err;
+}
+
+int pf_report_write(const pf_profile *p, pf_writer w, pf_report_kind kind,
+                    const pf_report_opts *opts)
+{
+    return report_write(p, w, kind, opts, false);
+}
+
+int pf_report_write_json(const pf_profile *p, pf_writer w,
+                         pf_report_kind kind, const pf_report_opts *opts)
+{
+    return report_write(p, w, kind, opts, true);
 }
 
 void pf_top_free(pf_top *t)
@@ -1432,7 +1678,7 @@ done:
 /* ------------------------------------------------------------------ */
 /* Machine-readable top                                                */
 
-static int json_str(pf_writer w, const char *s)
+int pf__json_str(pf_writer w, const char *s)
 {
     pf_sbuf b = { 0 };
     int err = pf__sbuf_puts(&b, "\"");
@@ -1467,11 +1713,11 @@ int pf_top_write_json(const pf_top *t, pf_writer w)
 
     PF_TRY(pf__writef(w, "{\n  \"schema\": \"libprofile.top/1\",\n"));
     PF_TRY(pf__writef(w, "  \"sample_type\": "));
-    PF_TRY(json_str(w, t->sample_type));
+    PF_TRY(pf__json_str(w, t->sample_type));
     PF_TRY(pf__writef(w, ",\n  \"sample_unit\": "));
-    PF_TRY(json_str(w, t->sample_unit));
+    PF_TRY(pf__json_str(w, t->sample_unit));
     PF_TRY(pf__writef(w, ",\n  \"output_unit\": "));
-    PF_TRY(json_str(w, t->output_unit));
+    PF_TRY(pf__json_str(w, t->output_unit));
     PF_TRY(pf__writef(w, ",\n  \"total\": %lld,\n  \"shown_flat\": %lld,\n"
                       "  \"dropped_nodes\": %zu,\n  \"dropped_cutoff\": %lld,\n"
                       "  \"nodes_before_nodecount\": %zu,\n  \"labels\": [",
@@ -1480,16 +1726,16 @@ int pf_top_write_json(const pf_top *t, pf_writer w)
                       t->nodes_before_count));
     for (size_t i = 0; i < t->nlabels; i++) {
         PF_TRY(pf__writef(w, "%s\n    ", i ? "," : ""));
-        PF_TRY(json_str(w, t->labels[i]));
+        PF_TRY(pf__json_str(w, t->labels[i]));
     }
     PF_TRY(pf__writef(w, "%s],\n  \"rows\": [", t->nlabels ? "\n  " : ""));
     for (size_t i = 0; i < t->nrows; i++) {
         const pf_top_row *r = &t->rows[i];
         sum += r->flat;
         PF_TRY(pf__writef(w, "%s\n    {\"name\": ", i ? "," : ""));
-        PF_TRY(json_str(w, r->name));
+        PF_TRY(pf__json_str(w, r->name));
         PF_TRY(pf__writef(w, ", \"inline\": "));
-        PF_TRY(json_str(w, r->inline_label));
+        PF_TRY(pf__json_str(w, r->inline_label));
         PF_TRY(pf__writef(w, ", \"flat\": %lld, \"flat_pct\": %.4f, "
                           "\"sum_pct\": %.4f, \"cum\": %lld, "
                           "\"cum_pct\": %.4f}",

@@ -186,4 +186,27 @@ size_t pf__unit_ladder(const char *unit, const char **names, double *factors,
 int pf__report_list_write(const pf_profile *p, pf_writer w,
                           const pf_report_opts *o);
 
+
+/* The reports that need no call graph (report_tags.c), on P as the
+ * report prepared it (filtered): pprof -tags (label values with the
+ * sum of value IDX per value, in UNIT: "minimum" or a -unit) and
+ * -comments, as text in pprof's layout or as JSON. */
+int pf__report_tags(pf_profile *p, pf_writer w, size_t idx,
+                    const char *sample_type, const char *sample_unit,
+                    const char *unit, bool json);
+int pf__report_comments(const pf_profile *p, pf_writer w, bool json);
+/* Every field of P as JSON (dump.c; schema libprofile.raw/1). */
+int pf__profile_write_json(const pf_profile *p, pf_writer w);
+
+/* UNIT (any alias pprof knows, e.g. "nanoseconds", "kb") as its family
+ * (bytes, time, GCU) and its size in the family's base unit. */
+bool pf__unit_factor(const char *unit, int *family, double *factor);
+
+/* Number of characters of the UTF-8 string S (Go's fmt widths and
+ * tabwriter cells count characters, not bytes). */
+size_t pf__utf8_chars(const char *s);
+
+/* S as a JSON string (quoted, escaped; bytes >= 0x80 pass through). */
+int pf__json_str(pf_writer w, const char *s);
+
 #endif

@@ -86,6 +86,19 @@ int pf__unit_family(const char *unit)
     return -1;
 }
 
+bool pf__unit_factor(const char *unit, int *family, double *factor)
+{
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        const unit_def *u = sniff(&families[i], unit);
+        if (u) {
+            *family = (int)i;
+            *factor = u->factor;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool convert(const unit_family *f, int64_t value, const char *from,
                     const char *to, double *out, const char **unit)
 {
@@ -170,6 +183,15 @@ void pf_unit_label(char *buf, size_t size, int64_t value, const char *from,
         return;
     }
     snprintf(buf, size, "%s%s", num, u);
+}
+
+size_t pf__utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
 }
 
 void pf_unit_percentage(char *buf, size_t size, int64_t value, int64_t total)

@@ -34,7 +34,11 @@ static const char usage_text[] =
     "  -peek=RE            callers/callees of nodes matching RE, as -peek\n"
     "  -list=RE            annotated source of functions matching RE, as -list\n"
     "  -folded             folded stacks 'root;...;leaf VALUE'\n"
-    "  -json, -csv         the -top table as JSON or CSV (see the docs)\n"
+    "  -tags               label values and their share, as -tags\n"
+    "  -comments           the profile's comments, as -comments\n"
+    "  -raw                the (filtered) profile itself, as -raw\n"
+    "  -json               the report as JSON (any report; see the docs)\n"
+    "  -csv                the -top table as CSV\n"
     "  -flamegraph         interactive flame graph, one HTML page\n"
     "                      (docs/FLAMEGRAPH.md)\n"
     "  -http=HOST:PORT     serve a web UI (graph, top, flame graph, peek,\n"
@@ -56,6 +60,7 @@ static const char usage_text[] =
     "  -nodecount=N        show at most N nodes (top: all; tree, graphs: 80)\n"
     "  -nodefraction=F     hide nodes below F of the total (0.005)\n"
     "  -edgefraction=F     hide edges below F of the total (0.001)\n"
+    "  -trim=false         no -nodecount/-nodefraction/-edgefraction trimming\n"
     "  -cum, -flat         sort by cumulative or flat value (default flat)\n"
     "  -unit=UNIT          output unit (default: minimum)\n"
     "  -divide_by=N        show values divided by N\n"
@@ -92,7 +97,7 @@ static const char usage_text[] =
 typedef struct flags {
     pf_report_opts ro;
     pf_report_kind kind;
-    int out;                    /* 0 text, 1 json, 2 csv */
+    int out;                    /* 0 text, 1 json, 2 csv (-top only) */
     int nkind;
     bool zero_divisor;          /* -divide_by=0 */
     const char *si_short;       /* from -inuse_space & co */
@@ -106,6 +111,7 @@ typedef struct flags {
     const char *image;          /* -svg, -png, ...: dot -T<image> */
     const char *output;         /* -output=FILE; NULL = stdout */
     tool_fetch_opts fetch;
+    bool no_trim;               /* -trim=false */
 } flags;
 
 static bool parse_bool(const char *name, const char *v)
@@ -121,10 +127,9 @@ static bool parse_bool(const char *name, const char *v)
     tool_usage_error("invalid boolean value '%s' for -%s", v, name);
 }
 
-static void set_kind(flags *f, pf_report_kind k, int out)
+static void set_kind(flags *f, pf_report_kind k)
 {
     f->kind = k;
-    f->out = out;
     f->nkind++;
 }
 
@@ -160,6 +165,7 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         { "mean_delay", 26 }, { "dot", 27 }, { "svg", 28 }, { "png", 29 },
         { "pdf", 30 }, { "ps", 31 }, { "gif", 32 }, { "no_browser", 33 },
         { "normalize", 34 }, { "flamegraph", 35 },
+        { "tags", 36 }, { "comments", 37 }, { "raw", 38 }, { "trim", 39 },
     };
     bool on;
 
@@ -168,12 +174,12 @@ static bool bool_flag(flags *f, const char *name, const char *v)
             continue;
         on = parse_bool(name, v);
         switch (tab[i].id) {
-        case 1: if (on) set_kind(f, PF_REPORT_TOP, 0); break;
-        case 2: if (on) set_kind(f, PF_REPORT_TRACES, 0); break;
-        case 3: if (on) set_kind(f, PF_REPORT_TREE, 0); break;
-        case 4: if (on) set_kind(f, PF_REPORT_FOLDED, 0); break;
-        case 5: if (on) set_kind(f, PF_REPORT_TOP, 1); break;
-        case 6: if (on) set_kind(f, PF_REPORT_TOP, 2); break;
+        case 1: if (on) set_kind(f, PF_REPORT_TOP); break;
+        case 2: if (on) set_kind(f, PF_REPORT_TRACES); break;
+        case 3: if (on) set_kind(f, PF_REPORT_TREE); break;
+        case 4: if (on) set_kind(f, PF_REPORT_FOLDED); break;
+        case 5: f->out = on ? 1 : f->out == 1 ? 0 : f->out; break;
+        case 6: f->out = on ? 2 : f->out == 2 ? 0 : f->out; break;
         case 7: f->ro.cum_sort = on; break;
         case 8: if (on) f->ro.cum_sort = false; break;
         case 9: if (on) set_gran(f, PF_GRAN_FUNCTIONS); break;
@@ -192,11 +198,11 @@ static bool bool_flag(flags *f, const char *name, const char *v)
         case 23: set_si(f, "alloc_objects", on); break;
         case 24: set_si(f, "delay", on); break;
         case 25: set_si(f, "contentions", on); break;
-        case 27: if (on) set_kind(f, PF_REPORT_DOT, 0); break;
-        case 35: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH, 0); break;
+        case 27: if (on) set_kind(f, PF_REPORT_DOT); break;
+        case 35: if (on) set_kind(f, PF_REPORT_FLAMEGRAPH); break;
         case 28: case 29: case 30: case 31: case 32:
             if (on) {
-                set_kind(f, PF_REPORT_DOT, 0);
+                set_kind(f, PF_REPORT_DOT);
                 f->image = tab[i].n;
             }
             break;
@@ -207,6 +213,10 @@ static bool bool_flag(flags *f, const char *name, const char *v)
             break;
         case 33: f->no_browser = on; break;
         case 34: f->normalize = on; break;
+        case 36: if (on) set_kind(f, PF_REPORT_TAGS); break;
+        case 37: if (on) set_kind(f, PF_REPORT_COMMENTS); break;
+        case 38: if (on) set_kind(f, PF_REPORT_RAW); break;
+        case 39: f->no_trim = !on; break;
         default: break;
         }
         return true;
@@ -262,8 +272,7 @@ static bool value_flag(flags *f, const char *name, const char *val)
         if (val) {
             f->ro.symbol = val;
             if (*val)
-                set_kind(f, name[0] == 'p' ? PF_REPORT_PEEK : PF_REPORT_LIST,
-                         0);
+                set_kind(f, name[0] == 'p' ? PF_REPORT_PEEK : PF_REPORT_LIST);
         }
         return true;
     }
@@ -548,6 +557,13 @@ int main(int argc, char **argv)
         tool_usage_error("must set at most one output format");
     if (f.gran_set > 1)
         tool_usage_error("conflicting granularity options");
+    if (f.out == 2 && f.kind != PF_REPORT_TOP)
+        tool_usage_error("-csv writes only the -top table");
+    if (f.no_trim) {            /* as pprof: no trimming at all */
+        f.ro.nodecount = 0;
+        f.ro.nodefraction = 0;
+        f.ro.edgefraction = 0;
+    }
     if (f.si_short && !(f.ro.sample_index && *f.ro.sample_index))
         f.ro.sample_index = f.si_short;
     if (first >= argc)
@@ -581,8 +597,8 @@ int main(int argc, char **argv)
     f.ro.read_source = pproftop_read_source;
     if (f.http && *f.http) {
         int rc = webui_run(f.http, !f.no_browser, p, &f.ro,
-                                   argc - first > 1 ? "merged profile"
-                                                    : display_name(argv[first]));
+                           argc - first > 1 ? "merged profile"
+                                            : display_name(argv[first]));
         pf_profile_free(p);
         return rc;
     }
@@ -590,11 +606,13 @@ int main(int argc, char **argv)
     out = tool_out_open(f.output ? f.output : "-", TOOL_EXIT_FAIL);
     w = tool_out_writer(out);
     f.ro.matched = &matched;
-    if (f.out) {
+    if (f.out == 1) {
+        err = pf_report_write_json(p, w, f.kind, &f.ro);
+    } else if (f.out == 2) {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &f.ro);
         if (err >= 0)
-            err = f.out == 1 ? pf_top_write_json(t, w) : pf_top_write_csv(t, w);
+            err = pf_top_write_csv(t, w);
         pf_top_free(t);
     } else if (f.image) {
         err = write_image(p, w, &f);

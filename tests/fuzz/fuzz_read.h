@@ -3,6 +3,12 @@
  * pf_profile_read: whatever is accepted passes pf_profile_check and
  * survives encode -> decode with an identical dump; whatever is refused
  * returns no profile and says why. Targets differ only in their corpus.
+ *
+ * One thing profile.proto cannot carry: a numeric label 0 without a
+ * unit (the Go heap reader's block size of an all-zero record, which
+ * the reference's parser keeps too) is dropped by every decoder, the
+ * reference's included. Dump lines holding only such labels are left
+ * out of the comparison.
  */
 #ifndef TESTS_FUZZ_READ_H
 #define TESTS_FUZZ_READ_H
@@ -17,6 +23,55 @@ static void fuzz_dump(const pf_profile *p, pf_membuf *mb)
 {
     if (pf_profile_write_dump(p, pf_writer_membuf(mb)) != PF_OK)
         abort();
+}
+
+/* Is the dump line S (LEN bytes, no newline) numeric labels only, all
+ * of them "key:[0 ...]" without units? */
+static int fuzz_zero_label_line(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    if (len <= 16 || memcmp(s, "                ", 16) != 0)
+        return 0;
+    i = 16;
+    while (i < len) {
+        while (i < len && s[i] != ':' && s[i] != ' ')
+            i++;
+        if (i + 2 >= len || s[i] != ':' || s[i + 1] != '[')
+            return 0;
+        i += 2;
+        for (;;) {
+            if (i >= len || s[i] != '0')
+                return 0;
+            i++;
+            if (i < len && s[i] == ']')
+                break;
+            if (i >= len || s[i] != ' ')
+                return 0;
+            i++;
+        }
+        i++;
+        if (i < len && s[i++] != ' ')
+            return 0;
+    }
+    return 1;
+}
+
+static void fuzz_strip_zero_labels(pf_membuf *mb)
+{
+    size_t r = 0, w = 0;
+
+    while (r < mb->len) {
+        const unsigned char *nl = memchr(mb->data + r, '\n', mb->len - r);
+        size_t end = nl ? (size_t)(nl - mb->data) + 1 : mb->len;
+        if (!fuzz_zero_label_line((const char *)mb->data + r,
+                                  end - r - (nl ? 1 : 0))) {
+            memmove(mb->data + w, mb->data + r, end - r);
+            w += end - r;
+        }
+        r = end;
+    }
+    mb->len = w;
 }
 
 static int fuzz_read_roundtrip(const uint8_t *data, size_t size)
@@ -42,6 +97,7 @@ static int fuzz_read_roundtrip(const uint8_t *data, size_t size)
         abort();
     fuzz_dump(p, &d1);
     fuzz_dump(q, &d2);
+    fuzz_strip_zero_labels(&d1);
     if (d1.len != d2.len || memcmp(d1.data, d2.data, d1.len) != 0)
         abort();
     pf_profile_free(p);

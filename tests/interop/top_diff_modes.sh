@@ -2,8 +2,9 @@
 # prints with the same flags, in -top, -traces, -tree and -peek: Go CPU
 # profiles with and without labels, heap vs allocs, gperftools against
 # Go (CPU and heap), normalized pairs, -sample_index and filters, a
-# repeated -diff_base (the last one counts, as in pprof) and several
-# new profiles merged before the diff.
+# repeated -diff_base (the last one counts, as in pprof), several new
+# profiles merged before the diff, and -tags, -raw, -trim=false on the
+# compared profile.
 . "$TESTLIB"
 need_go
 . "$(dirname "$0")/report_lib.inc"
@@ -41,4 +42,14 @@ same_as_pprof -top -diff_base=go_heap.pb.gz -diff_base=go_allocs.pb.gz \
 same_as_pprof -top -base=go_cpu.pb.gz go_cpu_labels.pb.gz go_cpu.pb.gz
 same_as_pprof -top -diff_base=go_cpu.pb.gz -normalize go_cpu_labels.pb.gz \
     go_cpu.pb.gz
+# the other reports on the compared profile
+same_as_pprof -tags -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
+same_as_pprof -tags -base=go_heap.pb.gz go_heap_sampled.pb.gz
+# negative label totals: pprof prints no percentages then
+same_as_pprof -tags -base=go_cpu_labels.pb.gz go_cpu.pb.gz
+same_as_pprof -tags -base=go_heap_sampled.pb.gz go_heap.pb.gz
+grep -q 'Total -' "$WORK/our.txt" || die "no negative tag total"
+same_as_pprof -raw -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
+same_as_pprof -raw -base=go_heap.pb.gz -normalize go_heap_sampled.pb.gz
+same_as_pprof -tree -trim=false -diff_base=go_cpu.pb.gz go_cpu_labels.pb.gz
 echo "$nchecked comparisons"

@@ -388,6 +388,85 @@ static void test_legacy__inferred_goexit_gives_way(void **state)
     pf_profile_free(p);
 }
 
+static void test_legacy__repeated_pc_is_one_frame(void **state)
+{
+    static const char *const rep =
+        "#\t0x200\truntime.doInit+0x70\t/p.go:6306\n";
+    pf_profile *p;
+    const pf_location *l;
+    char buf[1024];
+    unsigned char *data;
+    size_t len, i, j;
+    (void)state;
+
+    /* Recursion: the repeat of a PC prints its frame again; that is
+     * the next stack slot, not more lines of the location. */
+    snprintf(buf, sizeof(buf),
+             "heap profile: 1: 64 [1: 64] @ heap/2\n"
+             "1: 64 [1: 64] @ 0x101 0x201 0x201 0x201 0x301\n"
+             "#\t0x100\tdep.init+0x1\t/d.go:1\n%s%s%s"
+             "#\t0x300\truntime.main+0x1\t/p.go:233\n"
+             "\n"
+             "0: 0 [0: 0] @ 0x201 0x301\n"
+             "#\t0x200\truntime.doInit+0x70\t/p.go:6306\n"
+             "#\t0x300\truntime.main+0x1\t/p.go:233\n",
+             rep, rep, rep);
+    p = rd(buf, PF_FORMAT_GO_HEAP);
+    assert_int_equal(snloc(p, 0), 5);
+    for (i = 1; i < 4; i++) {
+        l = sloc(p, 0, i);
+        assert_ptr_equal(l, sloc(p, 0, 1));
+        assert_int_equal(l->nline, 1);
+        assert_string_equal(lfunc(p, l, 0), "runtime.doInit");
+    }
+    assert_int_equal(sloc(p, 0, 4)->nline, 1);
+    assert_string_equal(lfunc(p, sloc(p, 0, 4), 0), "runtime.main");
+    /* An all-zero record keeps its (zero) block size, as the
+     * reference's parser does. */
+    assert_int_equal(pf_sample_values(p, 1)[1], 0);
+    assert_int_equal(numlabel(p, 1, "bytes"), 0);
+    assert_int_equal(numlabel(p, 0, "bytes"), 64);
+    {
+        size_t n;
+        pf_sample_labels(p, 1, &n);
+        assert_int_equal(n, 1);
+    }
+    pf_profile_free(p);
+
+    /* A repeated PC with an inline chain: each repeat prints the whole
+     * chain again; the location keeps it once. */
+    p = rd("custom profile: total 1\n"
+           "1 @ 0x11 0x11 0x21\n"
+           "#\t0x10\tmain.inl+0x1\t/a.go:5\n"
+           "#\t0x10\tmain.outer+0x9\t/a.go:9\n"
+           "#\t0x10\tmain.inl+0x1\t/a.go:5\n"
+           "#\t0x10\tmain.outer+0x9\t/a.go:9\n"
+           "#\t0x20\tmain.main+0x1\t/a.go:1\n",
+           PF_FORMAT_GO_COUNT);
+    l = sloc(p, 0, 0);
+    assert_ptr_equal(l, sloc(p, 0, 1));
+    assert_int_equal(l->nline, 2);
+    assert_string_equal(lfunc(p, l, 0), "main.inl");
+    assert_string_equal(lfunc(p, l, 1), "main.outer");
+    assert_string_equal(lfunc(p, sloc(p, 0, 2), 0), "main.main");
+    pf_profile_free(p);
+
+    /* A real one (testdata/go_recursive): no location of it holds the
+     * same frame twice in a row. */
+    data = fixture_read("go_recursive/heap.debug1.txt", &len);
+    p = rd_buf(data, len, PF_FORMAT_GO_HEAP);
+    for (i = 0; i < pf_profile_location_count(p); i++) {
+        const pf_line *ln;
+        l = pf_profile_location(p, (uint32_t)i);
+        ln = pf_location_lines(p, l);
+        for (j = 1; j < l->nline; j++)
+            assert_false(ln[j].function == ln[j - 1].function &&
+                         ln[j].line == ln[j - 1].line);
+    }
+    pf_profile_free(p);
+    free(data);
+}
+
 static void test_legacy__count_errors(void **state)
 {
     (void)state;
@@ -1002,6 +1081,7 @@ int main(void)
         cmocka_unit_test(test_legacy__count_records_labels_empty),
         cmocka_unit_test(test_legacy__count_inline_chain),
         cmocka_unit_test(test_legacy__inferred_goexit_gives_way),
+        cmocka_unit_test(test_legacy__repeated_pc_is_one_frame),
         cmocka_unit_test(test_legacy__count_errors),
         cmocka_unit_test(test_legacy__contention_cpp),
         cmocka_unit_test(test_legacy__contention_go),

@@ -306,6 +306,83 @@ static void test_report__json_is_stable(void **state)
     pf_profile_free(p);
 }
 
+static void test_report__tags_and_comments(void **state)
+{
+    pf_profile *p = fixture_small();
+    pf_report_opts o = PF_REPORT_OPTS_INIT;
+    char *s;
+    (void)state;
+
+    /* keys by name, values by size; right-aligned columns */
+    s = report_text(p, PF_REPORT_TAGS, &o);
+    assert_string_equal(s, " bytes: Total 30.0ms\n"
+                           "        30.0ms (  100%): 512B\n"
+                           "\n"
+                           " request: Total 40.0ms\n"
+                           "          30.0ms (75.00%): a\n"
+                           "          10.0ms (25.00%): b\n"
+                           "\n");
+    free(s);
+    o.filter.tagfocus = "request=b";
+    o.sample_index = "samples";
+    s = report_text(p, PF_REPORT_TAGS, &o);
+    assert_string_equal(s, " request: Total 1.0\n"
+                           "          1.0 (  100%): b\n"
+                           "\n");
+    free(s);
+    s = report_text(p, PF_REPORT_COMMENTS, &o);
+    assert_string_equal(s, "built by fixture_small\n");
+    free(s);
+    pf_profile_free(p);
+}
+
+/* Every report kind with a JSON form gives one JSON object with its
+ * schema first; kinds without one say so. */
+static void test_report__json_every_kind(void **state)
+{
+    static const struct { pf_report_kind kind; const char *schema; } k[] = {
+        { PF_REPORT_TOP, "libprofile.top/1" },
+        { PF_REPORT_TRACES, "libprofile.traces/1" },
+        { PF_REPORT_TREE, "libprofile.tree/1" },
+        { PF_REPORT_PEEK, "libprofile.tree/1" },
+        { PF_REPORT_FOLDED, "libprofile.folded/1" },
+        { PF_REPORT_TAGS, "libprofile.tags/1" },
+        { PF_REPORT_COMMENTS, "libprofile.comments/1" },
+        { PF_REPORT_RAW, "libprofile.raw/1" },
+    };
+    pf_profile *p = fixture_small();
+    pf_report_opts o = PF_REPORT_OPTS_INIT;
+    pf_membuf mb = PF_MEMBUF_INIT;
+    char want[64];
+    (void)state;
+
+    o.symbol = "work";
+    for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+        assert_int_equal(pf_report_write_json(p, pf_writer_membuf(&mb),
+                                              k[i].kind, &o), 0);
+        snprintf(want, sizeof(want), "{\n  \"schema\": \"%s\",\n",
+                 k[i].schema);
+        assert_true(mb.len > strlen(want) + 2);
+        assert_memory_equal(mb.data, want, strlen(want));
+        assert_memory_equal(mb.data + mb.len - 2, "}\n", 2);
+        pf_membuf_release(&mb);
+    }
+    assert_int_equal(pf_report_write_json(p, pf_writer_membuf(&mb),
+                                          PF_REPORT_DOT, &o),
+                     PF_EUNSUPPORTED);
+    /* raw JSON keeps what the text layout of pprof -raw leaves out */
+    assert_int_equal(pf_report_write_json(p, pf_writer_membuf(&mb),
+                                          PF_REPORT_RAW, &o), 0);
+    {
+        static const char col[] = "\"line\": 7, \"column\": 3}";
+        static const char keep[] = "\"keep_frames\": \"keepme\"";
+        assert_non_null(memmem(mb.data, mb.len, col, sizeof(col) - 1));
+        assert_non_null(memmem(mb.data, mb.len, keep, sizeof(keep) - 1));
+    }
+    pf_membuf_release(&mb);
+    pf_profile_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +397,8 @@ int main(void)
         cmocka_unit_test(test_report__peek_and_folded),
         cmocka_unit_test(test_report__unknown_sample_index),
         cmocka_unit_test(test_report__json_is_stable),
+        cmocka_unit_test(test_report__tags_and_comments),
+        cmocka_unit_test(test_report__json_every_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

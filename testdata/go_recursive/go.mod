@@ -1,0 +1,3 @@
+module recursive
+
+go 1.19
