@@ -559,6 +559,11 @@ int main(int argc, char **argv)
         tool_usage_error("conflicting granularity options");
     if (f.out == 2 && f.kind != PF_REPORT_TOP)
         tool_usage_error("-csv writes only the -top table");
+    /* -json is a form of the text reports; the pictures have none */
+    if (f.out == 1 && (f.kind == PF_REPORT_DOT || f.image ||
+                       f.kind == PF_REPORT_FLAMEGRAPH ||
+                       f.kind == PF_REPORT_LIST))
+        tool_usage_error("must set at most one output format");
     if (f.no_trim) {            /* as pprof: no trimming at all */
         f.ro.nodecount = 0;
         f.ro.nodefraction = 0;
