@@ -223,7 +223,8 @@ static int short_name(pf_sbuf *b, const char *name)
     /* goVerRegExp ^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$: the first
      * "/vN" major version followed by '.' or '/' is cut out. */
     n = strlen(s);
-    for (i = 0; i + 2 < n && !strchr(s, '\n'); i++) {
+    /* (its '.' does not match a newline: such names are left alone) */
+    for (i = memchr(s, '\n', n) ? n : 0; i + 2 < n; i++) {
         size_t d = 0;
         if (s[i] != '/' || s[i + 1] != 'v')
             continue;
