@@ -1142,8 +1142,8 @@ static int numeric_nodelets(report *r, pf_sbuf *b, const tagset *ts,
     }
     n = collapse_tags(v, n, flat_tags);
     for (size_t j = 0; j < n && err >= 0; j++) {
-        int64_t f = divv(v[j].flat, v[j].flatdiv), c = divv(v[j].cum, v[j].cumdiv);
-        int64_t w = c;
+        int64_t f = divv(v[j].flat, v[j].flatdiv);
+        int64_t c = divv(v[j].cum, v[j].cumdiv), w = c;
         bool dotted = true;
         char id[64];
         if (flat_tags || f == c) {
@@ -1261,7 +1261,8 @@ static int write_edge(report *r, pf_sbuf *b, const redge *e, size_t from,
         if (weight + 1 > 1)
             PF_TRY(pf__sbuf_printf(b, " weight=%lld", (long long)(weight + 1)));
         if (width + 1 > 1)
-            PF_TRY(pf__sbuf_printf(b, " penwidth=%lld", (long long)(width + 1)));
+            PF_TRY(pf__sbuf_printf(b, " penwidth=%lld",
+                                   (long long)(width + 1)));
         dot_color(color, (double)w / (double)abs64(total), false);
         PF_TRY(pf__sbuf_printf(b, " color=\"%s\"", color));
     }

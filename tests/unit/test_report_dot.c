@@ -187,7 +187,8 @@ static void test_report_dot__escapes_quotes_and_backslashes(void **state)
     assert_int_equal(pf_profile_add_sample(p, l, 2, &v, &lab, 1), 0);
     s = dot_text(p, &o);
     assert_int_equal(strncmp(s, "digraph \"my\\\"app\\\\1\" {\n", 21), 0);
-    assert_non_null(strstr(s, "subgraph cluster_L { \"File: my\\\"app\\\\1\" "));
+    assert_non_null(strstr(s, "subgraph cluster_L { "
+                              "\"File: my\\\"app\\\\1\" "));
     assert_non_null(strstr(s, "[label=\"say\\\"hi\\\\there\\n10 (100%)\" "));
     assert_non_null(strstr(s, "tooltip=\"say\\\"hi\\\\there (10)\""));
     assert_non_null(strstr(s, "tooltip=\"main -> say\\\"hi\\\\there (10)\""));
@@ -218,7 +219,8 @@ static void test_report_dot__empty_profile(void **state)
         "node [style=filled fillcolor=\"#f8f8f8\"]\n"
         "subgraph cluster_L { \"Type: samples\" [shape=box fontsize=16 "
         "label=\"Type: samples\\lShowing nodes accounting for 0, 0% of 0 "
-        "total\\l\\lSee https://git.io/JfYMW for how to read the graph\\l\"] }\n"
+        "total\\l\\lSee https://git.io/JfYMW for how to read the graph"
+        "\\l\"] }\n"
         "}\n");
     free(s);
     pf_profile_free(p);
