@@ -679,24 +679,24 @@ static double tag_distance(const tag *t, const tag *u)
 
 /* pprof's collapsedTags: sort; more than COUNT tags are grouped around
  * the COUNT heaviest by distance of value, each group drawn as the
- * range "min..max". V has room for N entries; returns how many. */
-static size_t collapse_tags(dtag *v, size_t n, bool flat)
+ * range "min..max". V[0..*N) in, the tags to draw out. */
+static int collapse_tags(dtag *v, size_t *np, bool flat)
 {
     const size_t count = MAX_NODELETS;
+    size_t n = *np;
     dtag out[MAX_NODELETS];
 
     qsort_r(v, n, sizeof(*v), dtag_cmp, &flat);
     if (n <= count)
-        return n;
+        return PF_OK;
+    *np = count;
     /* the assignment of every tag to its nearest head */
     for (size_t i = 0; i < count; i++)
         out[i] = v[i];
     {
         size_t *grp = pf__malloc(n * sizeof(size_t));
-        if (!grp) {
-            /* cannot group: show the heaviest ones as they are */
-            return count;
-        }
+        if (!grp)
+            return pf__error_oom();
         for (size_t i = 0; i < count; i++)
             grp[i] = i;
         for (size_t i = count; i < n; i++) {
@@ -755,7 +755,7 @@ static size_t collapse_tags(dtag *v, size_t n, bool flat)
     for (size_t k = 0; k < count; k++)
         v[k] = out[k];
     qsort_r(v, count, sizeof(*v), dtag_cmp, &flat);
-    return count;
+    return PF_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1140,7 +1140,7 @@ static int numeric_nodelets(report *r, pf_sbuf *b, const tagset *ts,
         if (!t->dead && t->numeric && t->group == group)
             dtag_from(&v[n++], t);
     }
-    n = collapse_tags(v, n, flat_tags);
+    err = collapse_tags(v, &n, flat_tags);
     for (size_t j = 0; j < n && err >= 0; j++) {
         int64_t f = divv(v[j].flat, v[j].flatdiv);
         int64_t c = divv(v[j].cum, v[j].cumdiv), w = c;
