@@ -789,6 +789,7 @@ static int adj_build(adj *a, const graph *g)
     if (!a->in_off || !a->out_off || !a->in_e || !a->out_e || !ip || !op) {
         pf__free(ip);
         pf__free(op);
+        adj_release(a);
         return pf__error_oom();
     }
     for (size_t i = 0; i < g->nedges; i++) {
