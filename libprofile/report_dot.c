@@ -825,6 +825,17 @@ static double go_log2(double x)
     return log(f) * (1 / M_LN2) + (double)e;
 }
 
+/* Go's int64 arithmetic: wraps around instead of overflowing. */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static int64_t wrap_abs(int64_t v)
+{
+    return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+}
+
 /* pprof's edgeEntropyScore over the live edges E[0..N). */
 static double edge_entropy(const graph *g, const uint32_t *e, uint32_t n,
                            int64_t self)
@@ -860,10 +871,12 @@ static int64_t entropy_score(const graph *g, const adj *a, uint32_t id)
     score += nout == 0 ? 1 : edge_entropy(g, a->out_e + a->out_off[id], nout,
                                           n->flat);
     v = score * (double)n->cum;
-    /* Go converts NaN and out-of-range values to INT64_MIN on amd64 */
+    /* Go converts NaN and out-of-range values to INT64_MIN on amd64 (a
+     * diff can give NaN: negative weights), and its integer addition
+     * wraps around */
     if (isnan(v) || v >= 9.2233720368547758e18 || v < -9.2233720368547758e18)
-        return INT64_MIN + n->flat;
-    return (int64_t)v + n->flat;
+        return wrap_add(INT64_MIN, n->flat);
+    return wrap_add((int64_t)v, n->flat);
 }
 
 typedef struct entsort {
@@ -876,7 +889,7 @@ static int entropy_cmp(const void *x, const void *y, void *ctx)
     const entsort *c = ctx;
     uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
     const rnode *a = &c->g->nodes[ia], *b = &c->g->nodes[ib];
-    int64_t sa = abs64(c->score[ia]), sb = abs64(c->score[ib]);
+    int64_t sa = wrap_abs(c->score[ia]), sb = wrap_abs(c->score[ib]);
     int r;
 
     if (sa != sb)
