@@ -1226,7 +1226,9 @@ static int write_node(report *r, pf_sbuf *b, uint32_t node, size_t nid,
     int64_t flat = divv(n->flat, n->flatdiv), cum = divv(n->cum, n->cumdiv);
     char fv[64], cv[64], pct[32], color[8], fill[8];
     int fontsize = 8;
-    double score = (double)cum / (double)abs64(r->total);
+    /* cum / |total|, saturating (a diff can have a zero total) */
+    double score = r->total ? (double)cum / (double)abs64(r->total)
+                   : cum > 0 ? 1.0 : cum < 0 ? -1.0 : 0.0;
 
     PF_TRY(pf__sbuf_printf(b, "N%zu [label=\"", nid));
     PF_TRY(node_label_name(b, r->p, n));
