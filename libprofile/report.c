@@ -15,6 +15,10 @@
  * pass computes them for all nodes; pprof rebuilds its graph after each
  * trimming step, which only changes the edges, so the second pass
  * builds the edges once, for the final set of kept nodes.
+ *
+ * The graph types live in report_priv.h: report_dot.c draws the same
+ * graph as DOT, rebuilding the edges for each set of kept nodes as
+ * pprof's visual mode needs.
  */
 #include "report_priv.h"
 

@@ -223,7 +223,8 @@ static int short_name(pf_sbuf *b, const char *name)
     /* goVerRegExp ^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$: the first
      * "/vN" major version followed by '.' or '/' is cut out. */
     n = strlen(s);
-    for (i = 0; i + 2 < n && !strchr(s, '\n'); i++) {
+    /* (its '.' does not match a newline: such names are left alone) */
+    for (i = memchr(s, '\n', n) ? n : 0; i + 2 < n; i++) {
         size_t d = 0;
         if (s[i] != '/' || s[i + 1] != 'v')
             continue;
@@ -678,24 +679,24 @@ static double tag_distance(const tag *t, const tag *u)
 
 /* pprof's collapsedTags: sort; more than COUNT tags are grouped around
  * the COUNT heaviest by distance of value, each group drawn as the
- * range "min..max". V has room for N entries; returns how many. */
-static size_t collapse_tags(dtag *v, size_t n, bool flat)
+ * range "min..max". V[0..*N) in, the tags to draw out. */
+static int collapse_tags(dtag *v, size_t *np, bool flat)
 {
     const size_t count = MAX_NODELETS;
+    size_t n = *np;
     dtag out[MAX_NODELETS];
 
     qsort_r(v, n, sizeof(*v), dtag_cmp, &flat);
     if (n <= count)
-        return n;
+        return PF_OK;
+    *np = count;
     /* the assignment of every tag to its nearest head */
     for (size_t i = 0; i < count; i++)
         out[i] = v[i];
     {
         size_t *grp = pf__malloc(n * sizeof(size_t));
-        if (!grp) {
-            /* cannot group: show the heaviest ones as they are */
-            return count;
-        }
+        if (!grp)
+            return pf__error_oom();
         for (size_t i = 0; i < count; i++)
             grp[i] = i;
         for (size_t i = count; i < n; i++) {
@@ -754,7 +755,7 @@ static size_t collapse_tags(dtag *v, size_t n, bool flat)
     for (size_t k = 0; k < count; k++)
         v[k] = out[k];
     qsort_r(v, count, sizeof(*v), dtag_cmp, &flat);
-    return count;
+    return PF_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -788,6 +789,7 @@ static int adj_build(adj *a, const graph *g)
     if (!a->in_off || !a->out_off || !a->in_e || !a->out_e || !ip || !op) {
         pf__free(ip);
         pf__free(op);
+        adj_release(a);
         return pf__error_oom();
     }
     for (size_t i = 0; i < g->nedges; i++) {
@@ -821,6 +823,17 @@ static double go_log2(double x)
     if (f == 0.5)
         return (double)(e - 1);
     return log(f) * (1 / M_LN2) + (double)e;
+}
+
+/* Go's int64 arithmetic: wraps around instead of overflowing. */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static int64_t wrap_abs(int64_t v)
+{
+    return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
 }
 
 /* pprof's edgeEntropyScore over the live edges E[0..N). */
@@ -858,10 +871,12 @@ static int64_t entropy_score(const graph *g, const adj *a, uint32_t id)
     score += nout == 0 ? 1 : edge_entropy(g, a->out_e + a->out_off[id], nout,
                                           n->flat);
     v = score * (double)n->cum;
-    /* Go converts NaN and out-of-range values to INT64_MIN on amd64 */
+    /* Go converts NaN and out-of-range values to INT64_MIN on amd64 (a
+     * diff can give NaN: negative weights), and its integer addition
+     * wraps around */
     if (isnan(v) || v >= 9.2233720368547758e18 || v < -9.2233720368547758e18)
-        return INT64_MIN + n->flat;
-    return (int64_t)v + n->flat;
+        return wrap_add(INT64_MIN, n->flat);
+    return wrap_add((int64_t)v, n->flat);
 }
 
 typedef struct entsort {
@@ -874,7 +889,7 @@ static int entropy_cmp(const void *x, const void *y, void *ctx)
     const entsort *c = ctx;
     uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
     const rnode *a = &c->g->nodes[ia], *b = &c->g->nodes[ib];
-    int64_t sa = abs64(c->score[ia]), sb = abs64(c->score[ib]);
+    int64_t sa = wrap_abs(c->score[ia]), sb = wrap_abs(c->score[ib]);
     int r;
 
     if (sa != sb)
@@ -1139,10 +1154,10 @@ static int numeric_nodelets(report *r, pf_sbuf *b, const tagset *ts,
         if (!t->dead && t->numeric && t->group == group)
             dtag_from(&v[n++], t);
     }
-    n = collapse_tags(v, n, flat_tags);
+    err = collapse_tags(v, &n, flat_tags);
     for (size_t j = 0; j < n && err >= 0; j++) {
-        int64_t f = divv(v[j].flat, v[j].flatdiv), c = divv(v[j].cum, v[j].cumdiv);
-        int64_t w = c;
+        int64_t f = divv(v[j].flat, v[j].flatdiv);
+        int64_t c = divv(v[j].cum, v[j].cumdiv), w = c;
         bool dotted = true;
         char id[64];
         if (flat_tags || f == c) {
@@ -1211,7 +1226,9 @@ static int write_node(report *r, pf_sbuf *b, uint32_t node, size_t nid,
     int64_t flat = divv(n->flat, n->flatdiv), cum = divv(n->cum, n->cumdiv);
     char fv[64], cv[64], pct[32], color[8], fill[8];
     int fontsize = 8;
-    double score = (double)cum / (double)abs64(r->total);
+    /* cum / |total|, saturating (a diff can have a zero total) */
+    double score = r->total ? (double)cum / (double)abs64(r->total)
+                   : cum > 0 ? 1.0 : cum < 0 ? -1.0 : 0.0;
 
     PF_TRY(pf__sbuf_printf(b, "N%zu [label=\"", nid));
     PF_TRY(node_label_name(b, r->p, n));
@@ -1260,7 +1277,8 @@ static int write_edge(report *r, pf_sbuf *b, const redge *e, size_t from,
         if (weight + 1 > 1)
             PF_TRY(pf__sbuf_printf(b, " weight=%lld", (long long)(weight + 1)));
         if (width + 1 > 1)
-            PF_TRY(pf__sbuf_printf(b, " penwidth=%lld", (long long)(width + 1)));
+            PF_TRY(pf__sbuf_printf(b, " penwidth=%lld",
+                                   (long long)(width + 1)));
         dot_color(color, (double)w / (double)abs64(total), false);
         PF_TRY(pf__sbuf_printf(b, " color=\"%s\"", color));
     }

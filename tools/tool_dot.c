@@ -128,7 +128,7 @@ int tool_dot_render(tool_buf *out, const char *format, const char *dot,
     char targ[32];
     char *argv[] = { (char *)"dot", targ, NULL };
     int in[2] = { -1, -1 }, op[2] = { -1, -1 }, ep[2] = { -1, -1 };
-    int fds[3] = { -1, -1, -1 }, status = 0, rc = -1, e;
+    int fds[3] = { -1, -1, -1 }, status = 0, rc = -1, e, saved;
     int *ends[6] = { &in[0], &in[1], &op[0], &op[1], &ep[0], &ep[1] };
     posix_spawn_file_actions_t fa;
     struct sigaction ign, old;
@@ -171,11 +171,18 @@ int tool_dot_render(tool_buf *out, const char *format, const char *dot,
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, &old);
     e = pump(fds, dot, len, out, &err);
+    saved = errno;
     sigaction(SIGPIPE, &old, NULL);
+    /* closed before waiting: a dot still writing then gets EPIPE */
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0) {
+            close(fds[i]);
+            fds[i] = -1;
+        }
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (e < 0) {
-        snprintf(errmsg, errlen, "dot %s: %s", targ, strerror(errno));
+        snprintf(errmsg, errlen, "dot %s: %s", targ, strerror(saved));
         goto done;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -4,6 +4,7 @@
 # RSS of both, their ratio, and a check that the outputs are identical.
 #
 #   bench/top/run.sh [SAMPLES]          (default 2000000; run by hand)
+#   REPORT=-dot bench/top/run.sh 200000 (another report, e.g. the graph)
 #
 # Uses the shared generator bench/gen_profile.c ($O/bench/gen_profile,
 # built by `make bench-tools`); the profile is cached in $BENCH_DIR.
@@ -11,6 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 O=${O:-build}
 N=${1:-2000000}
+REPORT=${REPORT:--top}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/libprofile-bench}
 mkdir -p "$BENCH_DIR"
 GEN=$O/bench/gen_profile
@@ -29,11 +31,12 @@ measure() {  # LABEL CMD... -> "LABEL wall user+sys rss_kb"
         "$@" >"$BENCH_DIR/out.$label" 2>/dev/null
     cat "$BENCH_DIR/time.$label"
 }
-ours=$(measure pproftop "$O/bin/pproftop" "$prof")
-ref=$(TZ=UTC measure pprof go tool pprof -top "$prof")
+ours=$(measure pproftop "$O/bin/pproftop" "$REPORT" "$prof")
+ref=$(TZ=UTC measure pprof go tool pprof "$REPORT" "$prof")
 grep -v '^File:' "$BENCH_DIR/out.pprof" >"$BENCH_DIR/ref.cmp"
 grep -v '^File:' "$BENCH_DIR/out.pproftop" >"$BENCH_DIR/our.cmp"
 if cmp -s "$BENCH_DIR/ref.cmp" "$BENCH_DIR/our.cmp"; then same=identical; else same=DIFFERENT; fi
+echo "report: $REPORT"
 echo "profile: $prof ($N samples, $(stat -L -c %s "$prof") bytes)"
 echo "$ours $ref" | awk -v same="$same" '{
     printf "%-10s %9s %9s %12s\n", "", "wall s", "cpu s", "peak RSS MB"

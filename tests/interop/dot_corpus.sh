@@ -41,4 +41,26 @@ same_dot "$CORPUS/go_cpu.pb.gz" "$CORPUS/go_cpu_labels.pb.gz"
 same_dot -nodecount=5 "$CORPUS/go_cpu.pb.gz" "$CORPUS/go_cpu_labels.pb.gz"
 same_dot "$CORPUS/go_heap.pb.gz" "$CORPUS/go_allocs.pb.gz"
 same_dot "$CORPUS/go_block.pb.gz" "$CORPUS/go_mutex.pb.gz"
+# a diff (negative values: green boxes and arrows): the diff profile
+# pprofdiff writes, drawn by pproftop, against go tool pprof's own
+# -diff_base drawing of the two inputs
+for fl in "" -nodecount=4 -nodefraction=0; do
+    "$BIN/pprofdiff" --mode=diff_base -o "$WORK/diff.pb.gz" \
+        "$CORPUS/go_cpu.pb.gz" "$CORPUS/go_cpu_labels.pb.gz" >/dev/null ||
+        die "pprofdiff failed"
+    # shellcheck disable=SC2086
+    TZ=UTC go tool pprof -dot $fl -diff_base="$CORPUS/go_cpu.pb.gz" \
+        "$CORPUS/go_cpu_labels.pb.gz" >"$WORK/ref.dot" 2>/dev/null ||
+        die "go tool pprof -dot -diff_base failed"
+    # shellcheck disable=SC2086
+    TZ=UTC "$BIN/pproftop" -dot $fl "$WORK/diff.pb.gz" >"$WORK/our.dot" ||
+        die "pproftop -dot $fl (diff) failed"
+    cmp -s "$WORK/ref.dot" "$WORK/our.dot" || {
+        diff -u "$WORK/ref.dot" "$WORK/our.dot" | head -40
+        die "DOT of the diff differs from go tool pprof -dot -diff_base $fl"
+    }
+    cat "$WORK/ref.dot" >>"$WORK/diffs.dot"
+    nchecked=$((nchecked + 1))
+done
+grep -q 'color="#00b200"' "$WORK/diffs.dot" || die "no green in the diff graphs"
 echo "$nchecked comparisons"

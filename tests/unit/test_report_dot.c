@@ -1,5 +1,6 @@
 /* The DOT call graph writer (report_dot.c): structure of the output,
- * escaping of names, labels and titles, an empty profile. Equality with
+ * escaping of names, labels and titles, an empty profile, allocation
+ * failures. Equality with
  * go tool pprof -dot is checked by tests/interop/dot_*.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 
 #include "helpers/fixture.h"
 #include "profile.h"
+
+void pf__alloc_fail_after(unsigned long n);   /* internal.h test hook */
 
 static char *dot_text(const pf_profile *p, const pf_report_opts *o)
 {
@@ -187,7 +190,8 @@ static void test_report_dot__escapes_quotes_and_backslashes(void **state)
     assert_int_equal(pf_profile_add_sample(p, l, 2, &v, &lab, 1), 0);
     s = dot_text(p, &o);
     assert_int_equal(strncmp(s, "digraph \"my\\\"app\\\\1\" {\n", 21), 0);
-    assert_non_null(strstr(s, "subgraph cluster_L { \"File: my\\\"app\\\\1\" "));
+    assert_non_null(strstr(s, "subgraph cluster_L { "
+                              "\"File: my\\\"app\\\\1\" "));
     assert_non_null(strstr(s, "[label=\"say\\\"hi\\\\there\\n10 (100%)\" "));
     assert_non_null(strstr(s, "tooltip=\"say\\\"hi\\\\there (10)\""));
     assert_non_null(strstr(s, "tooltip=\"main -> say\\\"hi\\\\there (10)\""));
@@ -218,9 +222,59 @@ static void test_report_dot__empty_profile(void **state)
         "node [style=filled fillcolor=\"#f8f8f8\"]\n"
         "subgraph cluster_L { \"Type: samples\" [shape=box fontsize=16 "
         "label=\"Type: samples\\lShowing nodes accounting for 0, 0% of 0 "
-        "total\\l\\lSee https://git.io/JfYMW for how to read the graph\\l\"] }\n"
+        "total\\l\\lSee https://git.io/JfYMW for how to read the graph"
+        "\\l\"] }\n"
         "}\n");
     free(s);
+    pf_profile_free(p);
+}
+
+/* Fail the Nth allocation, for every N until a run needs fewer, on a
+ * profile with string and numeric labels (tags, collapsed ranges) and
+ * a -nodecount that rebuilds the edges: PF_ENOMEM every time (or EIO
+ * from the memory writer), never a crash or a leak (ASan build). */
+static void test_report_dot__allocation_failures(void **state)
+{
+    pf_profile *p = call_tree();
+    pf_report_opts o = PF_REPORT_OPTS_INIT;
+    const pf_location *loc;
+    unsigned long n;
+    (void)state;
+
+    /* six sizes on the leaf of the first stack, a label on the second */
+    loc = pf_profile_location(p, 2);
+    assert_non_null(loc);
+    for (int i = 0; i < 6; i++) {
+        uint32_t st[3] = { 2, 1, 0 };
+        pf_label l[2] = { { "bytes", "", 16 << (2 * i), "bytes" },
+                          { "request", "r\"1", 0, NULL } };
+        int64_t v = 5 + i;
+        assert_int_equal(pf_profile_add_sample(p, st, 3, &v, l, 2), 0);
+    }
+    o.nodecount = 3;
+    for (n = 1; n < 100000; n++) {
+        pf_membuf mb = PF_MEMBUF_INIT;
+        int err;
+
+        pf__alloc_fail_after(n);
+        err = pf_report_write(p, pf_writer_membuf(&mb), PF_REPORT_DOT, &o);
+        pf__alloc_fail_after(0);
+        pf_membuf_release(&mb);
+        if (err == PF_OK)
+            break;
+        if (err != PF_ENOMEM && err != PF_EIO)
+            fail_msg("allocation %lu: error %d (%s)", n, err,
+                     pf_error_last());
+    }
+    assert_true(n > 10 && n < 100000);
+    {
+        char *s = dot_text(p, &o);
+        /* six sizes under the label tag: four boxes, one a range */
+        assert_int_equal(count_lines(s, "NN1_0_", "shape=box3d"), 4);
+        assert_int_equal(count_lines(s, "NN1_0_", "B.."), 1);
+        assert_non_null(strstr(s, "request:r\\\"1"));
+        free(s);
+    }
     pf_profile_free(p);
 }
 
@@ -230,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_report_dot__structure),
         cmocka_unit_test(test_report_dot__escapes_quotes_and_backslashes),
         cmocka_unit_test(test_report_dot__empty_profile),
+        cmocka_unit_test(test_report_dot__allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 # Flag errors around the call graph outputs exit 2 with a message:
 # two outputs at once, -output without a file, a bad boolean, a bad
-# node count; an empty -output value is refused as a usage error too.
+# node count; an empty -output value is refused as a usage error too;
+# --help lists the new outputs.
 . "$TESTLIB"
 f="$CORPUS/go_cpu.pb.gz"
 run "$BIN/pproftop" -dot -svg "$f"
@@ -23,3 +24,9 @@ grep -q 'empty' "$WORK/err" || die "message: $(cat "$WORK/err")"
 run "$BIN/pproftop" -svg=false "$f"
 expect_rc 0
 grep -q '^      flat  flat%' "$WORK/out" || die "-svg=false did not give -top"
+# --help lists the graph outputs and -output
+run "$BIN/pproftop" --help
+expect_rc 0
+for flag in -dot -svg -png -pdf -ps -gif -output=FILE; do
+    grep -q -- "$flag" "$WORK/out" || die "--help does not list $flag"
+done

@@ -1,8 +1,9 @@
 # pproftop -svg: well-formed XML with one node group per DOT node (the
 # legend, every function box and tag sub-node), and it renders in a
 # browser: headless Chromium runs its pan/zoom script (which marks the
-# root data-panzoom="on"), the hottest functions are in the DOM, and a
-# screenshot is a picture, not a blank page.
+# root data-panzoom="on"), the hottest functions are in the DOM, a
+# screenshot is a picture, not a blank page, and a wheel turn, a drag
+# and a double click zoom, pan and reset the view.
 . "$TESTLIB"
 need dot xmllint node chromium
 
@@ -49,4 +50,46 @@ read -r w h inked colours < <(node "$(dirname "$0")/png_stats.js" "$WORK/shot.pn
 # a blank page has no ink; the graph has boxes, arrows and text in colour
 [ "$inked" -gt 20000 ] && [ "$colours" -gt 50 ] ||
     die "screenshot looks blank: $inked inked pixels, $colours colours"
-echo "svg: $got nodes; screenshot: $inked inked pixels, $colours colours"
+# navigation: a page embeds the SVG and sends it a wheel turn, a drag
+# and a double click; the SVG's viewBox must zoom in, move, and return
+cat >"$WORK/nav.html" <<'HTML'
+<!DOCTYPE html><html><body>
+<object id="o" data="g.svg" type="image/svg+xml" width="800" height="600"></object>
+<pre id="r">pending</pre>
+<script>
+document.getElementById('o').addEventListener('load', function () {
+  var d = this.contentDocument, svg = d.documentElement, vb = svg.viewBox.baseVal;
+  function box() { return [vb.x, vb.y, vb.width, vb.height].join(' '); }
+  function mouse(t, x, y) {
+    return new MouseEvent(t, { button: 0, clientX: x, clientY: y, bubbles: true });
+  }
+  var out = ['before=' + box()];
+  svg.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: 400,
+      clientY: 300, bubbles: true, cancelable: true }));
+  out.push('zoomed=' + box());
+  svg.dispatchEvent(mouse('mousedown', 100, 100));
+  d.defaultView.dispatchEvent(mouse('mousemove', 150, 130));
+  d.defaultView.dispatchEvent(mouse('mouseup', 150, 130));
+  out.push('panned=' + box());
+  svg.dispatchEvent(mouse('dblclick', 10, 10));
+  out.push('reset=' + box());
+  document.getElementById('r').textContent = 'NAV ' + out.join(';');
+});
+</script></body></html>
+HTML
+chrome --allow-file-access-from-files --virtual-time-budget=5000 --dump-dom \
+    "file://$WORK/nav.html" >"$WORK/nav.dom" || die "chromium failed on nav.html"
+nav=$(sed -n 's/.*<pre id="r">NAV \([^<]*\)<\/pre>.*/\1/p' "$WORK/nav.dom")
+[ -n "$nav" ] || die "navigation page did not run: $(grep -o 'pending' "$WORK/nav.dom")"
+# before, zoomed, panned, reset: "x y width height" each
+echo "$nav" | tr ';' '\n' | sed 's/^[a-z]*=//' | awk '
+    { x[NR] = $1; y[NR] = $2; w[NR] = $3; h[NR] = $4 }
+    END {
+        if (NR != 4) { print "got " NR " views"; exit 1 }
+        if (!(w[2] < w[1] && h[2] < h[1])) { print "no zoom"; exit 1 }
+        if (x[3] == x[2] && y[3] == y[2]) { print "no pan"; exit 1 }
+        if (w[3] != w[2]) { print "pan changed the zoom"; exit 1 }
+        if (x[4] != x[1] || y[4] != y[1] || w[4] != w[1] || h[4] != h[1]) {
+            print "no reset"; exit 1 }
+    }' || die "SVG navigation does not work: $nav"
+echo "svg: $got nodes; screenshot: $inked inked pixels, $colours colours; $nav"
