@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# DWARF unwinding (the default) on code without frame pointers: a
+# program, a shared library and a dlopen'ed library built with plain
+# -O2 -fomit-frame-pointer (tests/capture/src/unwind/). Every CPU sample
+# whose leaf is one of the workload's leaves carries the leaf's whole
+# chain up to main and _start: a plain chain, through glibc's qsort
+# into a comparator, from a shared library into a callback, inside a
+# dlopen'ed library. The heap and threadcreate stacks (unwound from the
+# interposers, not from a signal) carry their callers too. With
+# --unwind=fp the same binary loses its chains (the switch is real).
+. "$TESTLIB"
+. "$(dirname "$0")/../capture/lib.sh"
+need_go
+need_workload unwind/unwind_o2 unwind/libunwind_dl.so
+B="$CAPBIN/unwind/unwind_o2"
+DL="$CAPBIN/unwind/libunwind_dl.so"
+R="$BIN/pprofrecord"
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+cd "$WORK"
+KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,qsort_r,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl,heap_b,heap_a,spawn_b,spawn_a,pthread_create
+
+run "$R" -o cpu.pb.gz --rate=1000 --heap=heap.pb.gz --heap-rate=1 \
+    --threadcreate=tc.pb.gz -- "$B" "$DL" 3
+expect_rc 0
+trace_chains "$KEEP" cpu.pb.gz >cpu.chains
+[ -s cpu.chains ] || die "no CPU samples"
+
+# check_leaf LEAF CHAIN: every sample of LEAF has exactly CHAIN (of the
+# kept functions) and reaches _start; at least one sample.
+check_leaf() {
+    local n bad
+    n=$(awk -v l="$1" '$1 == l' cpu.chains | wc -l)
+    bad=$(awk -v l="$1" -v c="$2" '$1 == l && ($3 != c || $2 != "_start")' cpu.chains)
+    echo "$1: $n samples, want $2"
+    [ "$n" -gt 0 ] || die "no sample with leaf $1"
+    [ -z "$bad" ] || die "samples of $1 without their chain: $(echo "$bad" | sort | uniq -c | head -5)"
+}
+check_leaf leaf_chain 'leaf_chain>b_chain>a_chain>main'
+check_leaf cmp_slow 'cmp_slow>qsort_r>sort_work>main'
+check_leaf cb_leaf 'cb_leaf>lib_inner>lib_walk>use_lib>main'
+check_leaf dl_leaf 'dl_leaf>dl_mid>dl_entry>use_dl>main'
+# every sample under main (glibc's qsort internals included) is whole
+bad=$(awk '$3 ~ /(^|>)main$/ && $2 != "_start"' cpu.chains)
+[ -z "$bad" ] || die "stacks cut short: $(echo "$bad" | head -5)"
+
+# heap: the allocating function's callers (malloc interposer -> DWARF)
+trace_chains "$KEEP" -sample_index=alloc_space heap.pb.gz >heap.chains
+n=$(awk '$3 ~ /^heap_b/' heap.chains | wc -l)
+bad=$(awk '$3 ~ /heap_b/ && $3 !~ /^heap_b>heap_a>main$/' heap.chains)
+echo "heap_b: $n heap samples"
+[ "$n" -gt 0 ] || die "no heap sample at heap_b: $(head -5 heap.chains)"
+[ -z "$bad" ] || die "heap samples of heap_b without their callers: $bad"
+
+# threadcreate: pthread_create interposer -> DWARF
+trace_chains "$KEEP" tc.pb.gz >tc.chains
+grep -q ' spawn_b>spawn_a>main$' tc.chains ||
+    die "threadcreate stack lacks spawn_b>spawn_a>main: $(cat tc.chains)"
+
+# frame pointers only: the chains break on this binary
+run "$R" -o fp.pb.gz --unwind=fp --rate=1000 -- "$B" "$DL" 1
+expect_rc 0
+trace_chains "$KEEP" fp.pb.gz >fp.chains
+whole=$(awk '$1 ~ /^(leaf_chain|cb_leaf|dl_leaf|cmp_slow)$/ && $3 ~ />main$/' fp.chains | wc -l)
+all=$(awk '$1 ~ /^(leaf_chain|cb_leaf|dl_leaf|cmp_slow)$/' fp.chains | wc -l)
+echo "--unwind=fp: $whole of $all leaf samples reach main"
+[ "$all" -gt 0 ] || die "no leaf samples with --unwind=fp"
+[ "$whole" -lt "$all" ] || die "--unwind=fp gave whole stacks: is the switch ignored?"
+
+# PPROF_UNWIND without pprofrecord: fp breaks the chains as above; a
+# bad value is reported once and ignored (dwarf stays)
+env_run() {
+    LD_PRELOAD="$CAPLIB/libprofile-capture.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+        PPROF_CPU=env.pb.gz PPROF_CPU_RATE=1000 PPROF_UNWIND="$1" \
+        run "$B" "$DL" 1
+    expect_rc 0
+    trace_chains "$KEEP" env.pb.gz >env.chains
+    awk '$1 == "leaf_chain" && $3 == "leaf_chain>b_chain>a_chain>main"' env.chains | wc -l
+}
+[ "$(env_run fp)" -eq 0 ] || die "PPROF_UNWIND=fp gave whole stacks"
+[ -s "$WORK/err" ] && die "PPROF_UNWIND=fp: $(cat "$WORK/err")"
+[ "$(env_run bogus)" -gt 0 ] || die "PPROF_UNWIND=bogus did not keep dwarf"
+expect_err_line "^libprofile-capture: PPROF_UNWIND: bad value 'bogus', ignored \(want fp or dwarf\)$"
+run "$R" --unwind=frame -- true
+expect_rc 2
+head -1 "$WORK/err" | grep -qx "pprofrecord: --unwind wants fp or dwarf, not 'frame'" ||
+    die "--unwind=frame message: $(cat "$WORK/err")"
+exit 0
