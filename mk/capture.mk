@@ -288,3 +288,12 @@ $(CAP_UNW_O)/unwind_o2: tests/capture/src/unwind/unwind_o2.c \
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CAP_UNW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
 	    -L$(CAP_UNW_O) -lunwind_cb -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+
+# The unwinder's unit test links the capture library (its own asm
+# functions and signal handler are the subjects).
+$(O)/tests/test_unwind: $(O)/tests/unit/test_unwind.o $(UNIT_COMMON) \
+                        $(CAP_STATIC) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(CAP_STATIC) \
+	    $(STATIC_LIB) $(TEST_LIBS) $(CAP_LIBS) -lpthread -lm

@@ -186,8 +186,12 @@ int pf__cap_unwind_regs_sig(uintptr_t pc, uintptr_t sp, uintptr_t fp,
                 goto done;
             }
             if (cfa <= sp || !load_sig(&b, cfa - sizeof(uintptr_t), &ra) ||
-                (r->rbp && !load_sig(&b, cfa + (uintptr_t)(intptr_t)r->rbp,
-                                     &nfp)) || ra < 4096)
+                ra < 4096)
+                break;
+            /* A save slot below sp was popped already (epilogues keep
+             * the rule until the function ends): %rbp is restored. */
+            if (r->rbp && cfa + (uintptr_t)(intptr_t)r->rbp >= sp &&
+                !load_sig(&b, cfa + (uintptr_t)(intptr_t)r->rbp, &nfp))
                 break;
             sp = cfa;
             fp = nfp;
