@@ -66,11 +66,16 @@ static int mvec_reserve(mvec *v, size_t more)
     ncap = v->cap ? v->cap : 4096;
     while (ncap < need)
         ncap *= 2;
-    np = v->p ? mremap(v->p, v->cap, ncap, MREMAP_MAYMOVE)
-              : mmap(NULL, ncap, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* not mremap: sanitizers do not see it and keep the shadow state
+     * of whatever was mapped at the new address before */
+    np = mmap(NULL, ncap, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (np == MAP_FAILED)
         return pf__error_oom();
+    if (v->p) {
+        memcpy(np, v->p, v->len);
+        munmap(v->p, v->cap);
+    }
     v->p = np;
     v->cap = ncap;
     return PF_OK;
