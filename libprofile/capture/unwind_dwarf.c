@@ -160,14 +160,12 @@ int pf__cap_unwind_regs_sig(uintptr_t pc, uintptr_t sp, uintptr_t fp,
             case PF_CAP_CFI_SIGFRAME: {
                 /* __restore_rt: the kernel's rt_sigframe holds the
                  * interrupted registers; its ucontext_t starts at sp */
-                const ucontext_t *uc = (const ucontext_t *)sp;
+                uintptr_t g = sp + offsetof(ucontext_t, uc_mcontext.gregs);
                 uintptr_t npc, nsp, nbp;
-                if (!load_sig(&b, (uintptr_t)&uc->uc_mcontext.gregs[REG_RIP],
-                              &npc) ||
-                    !load_sig(&b, (uintptr_t)&uc->uc_mcontext.gregs[REG_RSP],
-                              &nsp) ||
-                    !load_sig(&b, (uintptr_t)&uc->uc_mcontext.gregs[REG_RBP],
-                              &nbp) || npc < 4096)
+                if (!load_sig(&b, g + REG_RIP * sizeof(greg_t), &npc) ||
+                    !load_sig(&b, g + REG_RSP * sizeof(greg_t), &nsp) ||
+                    !load_sig(&b, g + REG_RBP * sizeof(greg_t), &nbp) ||
+                    npc < 4096)
                     goto done;
                 pc = npc;
                 sp = nsp;
