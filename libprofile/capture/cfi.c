@@ -415,21 +415,13 @@ typedef struct scan {
     int err;
 } scan;
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = pf__malloc(n);
-
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int on_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
     scan *s = arg;
     uintptr_t lo = UINTPTR_MAX, hi = 0, ehdr = 0;
+    const char *name;
     modinfo *m;
+    size_t len;
 
     (void)size;
     s->adds = info->dlpi_adds;
@@ -461,11 +453,13 @@ static int on_module(struct dl_phdr_info *info, size_t size, void *arg)
     }
     m = &s->m[s->n];
     memset(m, 0, sizeof(*m));
-    m->name = dup_str(info->dlpi_name ? info->dlpi_name : "");
-    if (!m->name) {
+    name = info->dlpi_name ? info->dlpi_name : "";
+    len = strlen(name) + 1;
+    if (!(m->name = pf__malloc(len))) {
         s->err = PF_ENOMEM;
         return 1;
     }
+    memcpy(m->name, name, len);
     m->bias = info->dlpi_addr;
     m->lo = lo;
     m->hi = hi;

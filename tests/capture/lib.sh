@@ -75,3 +75,13 @@ perf_chains() {
         }
         END { flush() }'
 }
+
+# unwind_workload: B and DL, the -O2 unwind workload and the library it
+# dlopens (tests/capture/src/unwind/), and ASan's link-order check off
+# (the preloaded library comes before libasan in sanitizer builds).
+unwind_workload() {
+    need_workload unwind/unwind_o2 unwind/libunwind_dl.so
+    B="$CAPBIN/unwind/unwind_o2"
+    DL="$CAPBIN/unwind/libunwind_dl.so"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}

@@ -11,11 +11,8 @@
 . "$TESTLIB"
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
-need_workload unwind/unwind_o2 unwind/libunwind_dl.so
-B="$CAPBIN/unwind/unwind_o2"
-DL="$CAPBIN/unwind/libunwind_dl.so"
+unwind_workload
 R="$BIN/pprofrecord"
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 cd "$WORK"
 KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,qsort_r,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl,heap_b,heap_a,spawn_b,spawn_a,pthread_create
 

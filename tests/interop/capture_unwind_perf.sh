@@ -10,10 +10,7 @@
 . "$TESTLIB"
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
-need_workload unwind/unwind_o2 unwind/libunwind_dl.so
-B="$CAPBIN/unwind/unwind_o2"
-DL="$CAPBIN/unwind/libunwind_dl.so"
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+unwind_workload
 cd "$WORK"
 # qsort_r is left out: perf names glibc's internal frames differently
 KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl
