@@ -22,9 +22,11 @@
  * unwind_dwarf.c). dlclose is interposed so that an unloaded module's
  * rows are never read: before the real dlclose the set is withdrawn
  * (stacks use frame pointers meanwhile), after it a new set is
- * published. Modules that dlopen adds are picked up at the next check:
- * profile start, a thread dump, the poll thread that runs while the CPU
- * profiler does, or the next dlclose.
+ * published (and the mapping snapshot of unwind.c, which reads code
+ * bytes, is refreshed; no code is read meanwhile). Modules that dlopen
+ * adds are picked up at the next check: profile start, a thread dump,
+ * the poll thread that runs while the CPU profiler does, or the next
+ * dlclose.
  */
 #include <dlfcn.h>
 #include <elfutils/libdw.h>
@@ -703,6 +705,13 @@ PF_API int dlclose(void *handle)
     }
     pf__cap_tls_sigvar.in_hook++;
     atomic_fetch_add(&g_closing, 1);
+    /* no code bytes read (unwind.c) until the snapshot is refreshed,
+     * not even by a handler already running */
+    atomic_fetch_add(&pf__cap_dlclosing_sigvar, 1);
+    while (atomic_load(&pf__cap_in_handler_sigvar) != 0) {
+        struct timespec ts = { 0, 50000 };
+        nanosleep(&ts, NULL);
+    }
     pf__cap_lock(&g_lock);
     active = g_built;
     if (g_set)
@@ -711,8 +720,12 @@ PF_API int dlclose(void *handle)
     pf__cap_tls_sigvar.in_hook--;
     rc = real(handle);
     atomic_fetch_sub(&g_closing, 1);
-    if (active)
+    /* the snapshot without the unloaded code (and tables without it) */
+    if (atomic_load(&pf__cap_ranges_sigvar))
+        pf__cap_ranges_refresh();
+    else if (active)
         pf__cap_cfi_refresh();
+    atomic_fetch_sub(&pf__cap_dlclosing_sigvar, 1);
     return rc;
 }
 
@@ -770,6 +783,7 @@ void pf__cap_cfi_fork_child(void)
 {
     pf__cap_lock_reset(&g_lock);
     pf__cap_lock_reset(&g_poll_lock);
+    atomic_store(&pf__cap_dlclosing_sigvar, 0);
     atomic_store(&pf__cap_cfi_readers_sigvar[0], 0);
     atomic_store(&pf__cap_cfi_readers_sigvar[1], 0);
     atomic_store(&g_closing, 0);

@@ -46,6 +46,9 @@ typedef struct pf_cap_ranges {
     pf_cap_range r[];
 } pf_cap_ranges;
 extern const pf_cap_ranges *_Atomic pf__cap_ranges_sigvar;
+/* Non-zero while a dlclose is under way (cfi.c): code mappings of the
+ * snapshot may be going away, so no code bytes are read. */
+extern _Atomic int pf__cap_dlclosing_sigvar;
 
 /* ------------------------------------------------------------------ */
 /* Unwinding (unwind.c) */

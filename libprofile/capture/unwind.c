@@ -49,14 +49,17 @@ uintptr_t pf__cap_stack_hi_sig(uintptr_t sp)
 
 /* Is [A, A+LEN) inside an executable mapping of the snapshot? Only
  * code is trusted to still be mapped: data mappings (heap arenas,
- * stacks of exited threads) come and go after the snapshot. */
+ * stacks of exited threads) come and go after the snapshot. Code goes
+ * away only in dlclose, which (cfi.c) raises pf__cap_dlclosing_sigvar
+ * and waits for the handlers in flight before the real call, and
+ * refreshes the snapshot after it. */
 static bool readable_sig(uintptr_t a, size_t len)
 {
     const pf_cap_ranges *rs =
         atomic_load_explicit(&pf__cap_ranges_sigvar, memory_order_acquire);
     size_t lo = 0, hi;
 
-    if (!rs)
+    if (!rs || atomic_load(&pf__cap_dlclosing_sigvar))
         return false;
     hi = rs->n;
     while (lo < hi) {

@@ -26,6 +26,7 @@ const pf_cap_cfiset *_Atomic pf__cap_cfi_sigvar;
 _Atomic long pf__cap_cfi_readers_sigvar[2];
 _Atomic int pf__cap_cfi_epoch_sigvar;
 _Atomic int pf__cap_unwind_method_sigvar;
+_Atomic int pf__cap_dlclosing_sigvar;
 
 static const pf_cap_cfiset *enter_sig(int *slot)
 {
