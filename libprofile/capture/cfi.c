@@ -307,12 +307,12 @@ static int compile_rows(Dwarf_CFI *cfi, const uint64_t *starts, size_t ns,
         addr = starts[i];
         for (;;) {
             Dwarf_Frame *f = NULL;
-            Dwarf_Addr lo, hi;
+            Dwarf_Addr lo = 0, hi = 0;
             bool sig = false;
             if (addr > UINT32_MAX || dwarf_cfi_addrframe(cfi, addr, &f) != 0)
                 break;
-            if (dwarf_frame_info(f, &lo, &hi, &sig) < 0 && hi == 0)
-                hi = addr;
+            if (dwarf_frame_info(f, &lo, &hi, &sig) < 0)
+                hi = addr;      /* unknown extent: this FDE ends here */
             compile_row(f, sig, &r);
             free(f);
             r.lo = (uint32_t)addr;
