@@ -5,8 +5,9 @@
 # whose leaf is one of the workload's leaves carries the leaf's whole
 # chain up to main and _start: a plain chain, through glibc's qsort
 # into a comparator, from a shared library into a callback, inside a
-# dlopen'ed library. The heap and threadcreate stacks (unwound from the
-# interposers, not from a signal) carry their callers too. With
+# dlopen'ed library. The heap, threadcreate, mutex and block stacks
+# (unwound from the interposers, not from a signal) carry their callers
+# too. With
 # --unwind=fp the same binary loses its chains (the switch is real).
 . "$TESTLIB"
 . "$(dirname "$0")/../capture/lib.sh"
@@ -14,10 +15,11 @@ need_go
 unwind_workload
 R="$BIN/pprofrecord"
 cd "$WORK"
-KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,qsort_r,__interceptor_qsort_r,__interceptor_qsort,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl,heap_b,heap_a,spawn_b,spawn_a,pthread_create
+KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,qsort_r,__interceptor_qsort_r,__interceptor_qsort,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl,heap_b,heap_a,spawn_b,spawn_a,pthread_create,hold_b,hold_a,thread_fn
 
 run "$R" -o cpu.pb.gz --rate=1000 --heap=heap.pb.gz --heap-rate=1 \
-    --threadcreate=tc.pb.gz -- "$B" "$DL" 3
+    --threadcreate=tc.pb.gz --mutex=mutex.pb.gz --block=block.pb.gz -- \
+    "$B" "$DL" 3
 expect_rc 0
 trace_chains "$KEEP" cpu.pb.gz >cpu.chains
 [ -s cpu.chains ] || die "no CPU samples"
@@ -55,6 +57,17 @@ echo "heap_b: $n heap samples"
 trace_chains "$KEEP" tc.pb.gz >tc.chains
 grep -q ' spawn_b>spawn_a>main$' tc.chains ||
     die "threadcreate stack lacks spawn_b>spawn_a>main: $(cat tc.chains)"
+
+# mutex (the unlocker) and block (the waiter): main's and the thread's
+# stacks through hold_a
+for p in mutex block; do
+    trace_chains "$KEEP" $p.pb.gz >$p.chains
+    n=$(awk '$3 ~ /^hold_b>hold_a>(main|thread_fn)$/' $p.chains | wc -l)
+    bad=$(awk '$3 ~ /hold_b/ && $3 !~ /^hold_b>hold_a>(main|thread_fn)$/' $p.chains)
+    echo "$p: $n stacks through hold_b>hold_a"
+    [ "$n" -gt 0 ] || die "no $p stack through hold_b>hold_a: $(cat $p.chains)"
+    [ -z "$bad" ] || die "$p stacks of hold_b without their callers: $bad"
+done
 
 # frame pointers only: the chains break on this binary
 run "$R" -o fp.pb.gz --unwind=fp --rate=1000 -- "$B" "$DL" 1

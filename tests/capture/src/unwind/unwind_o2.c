@@ -6,8 +6,9 @@
  *   main -> sort_work -> qsort (glibc) -> cmp_slow
  *   main -> use_lib -> lib_walk -> lib_inner (libunwind_cb.so) -> cb_leaf
  *   main -> use_dl -> dl_entry -> dl_mid (dlopen'ed) -> dl_leaf
- * an allocation site main -> heap_a -> heap_b -> malloc, and a thread
- * created by main -> spawn_a -> spawn_b -> pthread_create.
+ * an allocation site main -> heap_a -> heap_b -> malloc, a thread
+ * created by main -> spawn_a -> spawn_b -> pthread_create, and a mutex
+ * that main and that thread fight over in hold_a -> hold_b.
  * noinline keeps the functions; the work after each call keeps the
  * compiler from turning it into a tail call.
  *
@@ -125,9 +126,40 @@ NOINL void *heap_a(size_t n)
     return p;
 }
 
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Holds the mutex while it works: the other side waits (block profile)
+ * and the delay is charged to the unlocker (mutex profile). */
+NOINL uint64_t hold_work(uint64_t n)
+{
+    uint64_t x = n;
+
+    for (uint64_t i = 0; i < n; i++)
+        x = x * 0x5851f42d4c957f2dull + 1;
+    return x;
+}
+
+NOINL void hold_b(void)
+{
+    pthread_mutex_lock(&g_mu);
+    sink += hold_work(300000);
+    pthread_mutex_unlock(&g_mu);
+    sink += 1;
+}
+
+NOINL void hold_a(int rounds)
+{
+    for (int i = 0; i < rounds; i++)
+        hold_b();
+    sink += 2;
+}
+
+static pthread_barrier_t g_start;
+
 static void *thread_fn(void *arg)
 {
-    sink += (uintptr_t)arg;
+    pthread_barrier_wait(&g_start);     /* both sides start together */
+    hold_a((int)(uintptr_t)arg);
     return NULL;
 }
 
@@ -135,7 +167,7 @@ NOINL pthread_t spawn_b(void)
 {
     pthread_t t;
 
-    if (pthread_create(&t, NULL, thread_fn, NULL) != 0)
+    if (pthread_create(&t, NULL, thread_fn, (void *)(uintptr_t)100) != 0)
         abort();
     sink += 1;
     return t;
@@ -166,7 +198,15 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < 64; i++)
         keep[i] = heap_a(4096 + (size_t)i);
-    pthread_join(spawn_a(), NULL);
+    {
+        pthread_t t;
+        pthread_barrier_init(&g_start, NULL, 2);
+        t = spawn_a();
+        pthread_barrier_wait(&g_start);
+        hold_a(100);
+        pthread_join(t, NULL);
+        pthread_barrier_destroy(&g_start);
+    }
     for (long k = 0; k < scale; k++) {
         sink += a_chain(10000000);
         sink += sort_work(5000);
