@@ -87,6 +87,14 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
  * __builtin_frame_address(0)): first entry = its return address. */
 int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max) PF_CAP_NO_TSAN;
 
+/* Block the program's asynchronous signals in the calling thread, OLD
+ * gets the previous mask: threads the library starts inherit it, so
+ * the program's handlers never run on them (in LD_PRELOAD mode the
+ * program does not know they exist). SIGPROF (CPU samples), the
+ * real-time signals (the threads profile's stack requests) and the
+ * synchronous faults stay deliverable. */
+void pf__cap_block_async_signals(sigset_t *old);
+
 /* Refresh the snapshot of readable ranges (for the unwinder), and the
  * unwind tables if the loaded modules changed. */
 int pf__cap_ranges_refresh(void);

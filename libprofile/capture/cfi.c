@@ -757,10 +757,13 @@ void pf__cap_cfi_poll_start(void)
         return;
     pf__cap_lock(&g_poll_lock);
     if (!g_polling) {
+        sigset_t old;
         atomic_store(&g_poll_stop, 0);
+        pf__cap_block_async_signals(&old);     /* inherited by the thread */
         pf__cap_tls_sigvar.in_hook++;   /* a quiet thread of the library */
         g_polling = pthread_create(&g_poll, NULL, poll_main, NULL) == 0;
         pf__cap_tls_sigvar.in_hook--;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     pf__cap_unlock(&g_poll_lock);
 }

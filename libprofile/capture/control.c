@@ -550,6 +550,20 @@ void pf__cap_cpu_atfork_child(void)
 /* ------------------------------------------------------------------ */
 /* pthread_create interposer */
 
+void pf__cap_block_async_signals(sigset_t *old)
+{
+    static const int keep[] = { SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                                SIGTRAP, SIGSYS, SIGABRT };
+    sigset_t mask;
+
+    sigfillset(&mask);
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        sigdelset(&mask, keep[i]);
+    for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+        sigdelset(&mask, s);
+    pthread_sigmask(SIG_BLOCK, &mask, old);
+}
+
 void pf__cap_threadcreate_record(const uintptr_t *pcs, int n);
 
 struct start_arg {
