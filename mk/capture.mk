@@ -13,7 +13,8 @@
 
 CAP_SRCS := $(sort $(wildcard libprofile/capture/*.c))
 CAP_OBJS := $(CAP_SRCS:%.c=$(O)/%.o)
-CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o)
+CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o \
+    unwind_dwarf.o)
 CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
 CAP_STATIC := $(O)/lib/libprofile-capture.a
 CAP_SHARED := $(O)/lib/libprofile-capture.so
@@ -141,8 +142,9 @@ endif
 # (mallocwrap.o, contention.o) are not instrumented: they run while the
 # TSan runtime initialises (its dlsym calls allocate); dlsym(RTLD_NEXT)
 # from them reaches TSan's own malloc and pthread interceptors. The
-# frame walker (unwind.o), which they call, is not instrumented either:
-# it reads raw stack words, and code bytes of executable mappings.
+# frame walkers (unwind.o, unwind_dwarf.o), which they call, are not
+# instrumented either: they read raw stack words, and code bytes of
+# executable mappings.
 ifeq ($(SANITIZE),)
 CAP_TSAN_O := $(O)-tsan
 CAP_TSAN_OBJS := $(CAP_SRCS:%.c=$(CAP_TSAN_O)/%.o)
@@ -156,7 +158,8 @@ EXTRA_TESTS += $(CAP_TSAN_BINS)
 $(CAP_TSAN_OBJS): | $(O)/proto/profile.pb-c.h
 $(CAP_TSAN_O)/libprofile/capture/mallocwrap.o \
 $(CAP_TSAN_O)/libprofile/capture/contention.o \
-$(CAP_TSAN_O)/libprofile/capture/unwind.o: CAP_EXTRA := -fno-sanitize=all
+$(CAP_TSAN_O)/libprofile/capture/unwind.o \
+$(CAP_TSAN_O)/libprofile/capture/unwind_dwarf.o: CAP_EXTRA := -fno-sanitize=all
 
 $(CAP_TSAN_O)/libprofile/capture/%.o: libprofile/capture/%.c
 	@mkdir -p $(dir $@)
@@ -264,3 +267,36 @@ fuzz-capture:
 	@echo "run e.g.: ASAN_OPTIONS=verify_asan_link_order=0" \
 	    "$(CAP_FUZZ_O)/fuzz/fuzz_http_request -max_total_time=60 CORPUS_DIR"
 .PHONY: fuzz-capture
+
+# Unwind workloads (tests/interop/capture_unwind_*.sh): a plain program,
+# a shared library it links and one it dlopens, all built the way a
+# distribution builds code: -O2, no frame pointers (said explicitly,
+# after $(SANFLAGS), which asks for them).
+CAP_UNW_O := $(O)/tests/capture/unwind
+CAP_UNW_CFLAGS := -std=gnu11 -g -O2 $(WARN) $(SANFLAGS) -fomit-frame-pointer
+CAP_UNW_BINS := $(CAP_UNW_O)/unwind_o2 $(CAP_UNW_O)/libunwind_dl.so
+EXTRA_TESTS += $(CAP_UNW_BINS)
+
+# The libraries are never instrumented: the stress workloads of every
+# build (GCC or clang sanitizers, TSan) dlopen the same one.
+$(CAP_UNW_O)/lib%.so: tests/capture/src/unwind/%.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) -std=gnu11 -g -O2 $(WARN) -fomit-frame-pointer -fPIC -shared \
+	    $(LDFLAGS) -o $@ $<
+
+$(CAP_UNW_O)/unwind_o2: tests/capture/src/unwind/unwind_o2.c \
+                        $(CAP_UNW_O)/libunwind_cb.so
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CAP_UNW_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+	    -L$(CAP_UNW_O) -lunwind_cb -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+
+# The unwinder's unit test links the capture library (its own asm
+# functions and signal handler are the subjects).
+$(O)/tests/test_unwind: $(O)/tests/unit/test_unwind.o $(UNIT_COMMON) \
+                        $(CAP_STATIC) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(CAP_STATIC) \
+	    $(STATIC_LIB) $(TEST_LIBS) $(CAP_LIBS) -lpthread -lm

@@ -32,6 +32,12 @@ static const char usage_text[] =
     "      --block=FILE    also write a block (wait time) profile\n"
     "      --threadcreate=FILE\n"
     "                      also write the stacks that created threads\n"
+    "      --unwind=fp|dwarf\n"
+    "                      how stacks are unwound: dwarf (default) reads\n"
+    "                      the call frame information of every module\n"
+    "                      and gives whole stacks of ordinary -O2 code,\n"
+    "                      through libc and shared libraries; fp walks\n"
+    "                      frame pointers only\n"
     "      --http=ADDR     serve /debug/pprof/ on ADDR while CMD runs\n"
     "                      (127.0.0.1:6060, :0 = any free port; see\n"
     "                      PPROF_HTTP_PORTFILE). Without -o there is no\n"
@@ -43,8 +49,8 @@ static const char usage_text[] =
     "\n"
     "The library is libprofile-capture.so from $PPROF_CAPTURE_LIB, else\n"
     "../lib/ next to this program (the build tree and installed layout).\n"
-    "Programs show their own frames best when built with\n"
-    "-fno-omit-frame-pointer. A command started by CMD through exec writes\n"
+    "With --unwind=fp, only code built with -fno-omit-frame-pointer shows\n"
+    "its callers. A command started by CMD through exec writes\n"
     "FILE.PID; forked children without exec write nothing.\n"
     "\n"
     "Exit status: CMD's, or 1 if it cannot be run, 2 on usage error.\n";
@@ -102,12 +108,14 @@ int main(int argc, char **argv)
         { "block", required_argument, NULL, 'b' },
         { "threadcreate", required_argument, NULL, 'T' },
         { "http", required_argument, NULL, 'w' },
+        { "unwind", required_argument, NULL, 'U' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     const char *cpu = "cpu.pb.gz", *heap = NULL, *mutex = NULL, *block = NULL;
     const char *http = NULL, *allocs = NULL, *tcreate = NULL;
+    const char *unwind = NULL;
     bool cpu_given = false;
     long rate = 0, heap_rate = -1;
     char libbuf[PATH_MAX + 64], num[32], *preload;
@@ -132,6 +140,12 @@ int main(int argc, char **argv)
             if (!*optarg)
                 tool_usage_error("--http wants an address");
             http = optarg;
+            break;
+        case 'U':
+            if (strcmp(optarg, "fp") != 0 && strcmp(optarg, "dwarf") != 0)
+                tool_usage_error("--unwind wants fp or dwarf, not '%s'",
+                                 optarg);
+            unwind = optarg;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -175,6 +189,7 @@ int main(int argc, char **argv)
     unsetenv("PPROF_BLOCK");
     unsetenv("PPROF_THREADCREATE");
     unsetenv("PPROF_HTTP");
+    unsetenv("PPROF_UNWIND");
     if ((cpu && setenv("PPROF_CPU", cpu, 1) != 0) ||
         (heap && setenv("PPROF_HEAP", heap, 1) != 0) ||
         (allocs && setenv("PPROF_ALLOCS", allocs, 1) != 0) ||
@@ -182,6 +197,7 @@ int main(int argc, char **argv)
         (mutex && setenv("PPROF_MUTEX", mutex, 1) != 0) ||
         (block && setenv("PPROF_BLOCK", block, 1) != 0) ||
         (http && setenv("PPROF_HTTP", http, 1) != 0) ||
+        (unwind && setenv("PPROF_UNWIND", unwind, 1) != 0) ||
         setenv("LD_PRELOAD", preload, 1) != 0)
         tool_die("cannot set the environment: %s", strerror(errno));
     if (rate) {

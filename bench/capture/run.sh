@@ -10,6 +10,15 @@
 # heap sampling at the default 512 KiB rate, on tcmalloc alone and with
 # tcmalloc's heap profiler (HEAPPROFILE). Each number is the best of
 # REPEAT runs (default 5), in ms of wall time.
+#
+# Unwinding methods: cpu_bench built the ordinary way (-O2, no frame
+# pointers) alone, under pprofrecord --unwind=dwarf and --unwind=fp and
+# under libprofiler (libunwind), at 100 and 1000 Hz, in REPEAT
+# alternating rounds (each round runs every configuration once); median
+# and best of the process CPU time of the work loop
+# (CPU_BENCH_CPUTIME=1: handlers included, wall time swings too much on
+# a shared machine). Then the cost of building the unwind tables
+# (table_cost.c).
 set -eu
 cd "$(dirname "$0")/../.."
 O=${O:-build}
@@ -62,3 +71,42 @@ if [ -e "$TCMALLOC" ]; then
         HEAP_PROFILE_ALLOCATION_INTERVAL=1099511627776 "$T/malloc_bench")
     echo "  tcmalloc + HEAPPROFILE       $t ($(pct "$t" "$tb") vs tcmalloc)"
 fi
+
+echo "unwinding methods (cpu_bench -O2), $REPEAT alternating rounds, CPU ms"
+$CC -O2 -fomit-frame-pointer -o "$T/cpu_bench_o2" bench/capture/cpu_bench.c
+$CC -O2 -Ilibprofile -Ilibprofile/capture bench/capture/table_cost.c \
+    "$O/lib/libprofile-capture.a" "$O/lib/libprofile.a" \
+    $(pkg-config --libs libprotobuf-c zlib libdw libdeflate) -ldl -lrt \
+    -lpthread -lm -o "$T/table_cost"
+
+names=(baseline)
+cmds=("$T/cpu_bench_o2")
+for hz in 100 1000; do
+    names+=("dwarf $hz Hz" "fp $hz Hz")
+    cmds+=("$REC -o $T/c.pb.gz --rate=$hz --unwind=dwarf -- $T/cpu_bench_o2"
+           "$REC -o $T/c.pb.gz --rate=$hz --unwind=fp -- $T/cpu_bench_o2")
+    if [ -e "$PROFILER" ]; then
+        names+=("gperftools $hz Hz")
+        cmds+=("env LD_PRELOAD=$PROFILER CPUPROFILE=$T/g.prof CPUPROFILE_FREQUENCY=$hz $T/cpu_bench_o2")
+    fi
+done
+for r in $(seq "$REPEAT"); do
+    for i in "${!cmds[@]}"; do
+        CPU_BENCH_CPUTIME=1 ${cmds[$i]} 2>/dev/null | tail -1 >>"$T/t.$i"
+    done
+done
+stats() {  # FILE: median best
+    sort -n "$1" | awk '{ v[NR] = $1 } END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.1f %.1f\n", m, v[1] }'
+}
+read -r bm bb < <(stats "$T/t.0")
+printf "%-18s %10s %8s %10s %8s\n" "cpu_bench -O2" "median ms" "" "best ms" ""
+for i in "${!cmds[@]}"; do
+    read -r m b < <(stats "$T/t.$i")
+    printf "%-18s %10.1f %+7.2f%% %10.1f %+7.2f%%\n" "${names[$i]}" "$m" \
+        "$(awk -v a="$m" -v b="$bm" 'BEGIN { print 100 * (a - b) / b }')" "$b" \
+        "$(awk -v a="$b" -v b="$bb" 'BEGIN { print 100 * (a - b) / b }')"
+done
+echo "unwind tables of table_cost's own modules (3 runs):"
+for _ in 1 2 3; do "$T/table_cost"; done

@@ -87,8 +87,26 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
  * __builtin_frame_address(0)): first entry = its return address. */
 int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max) PF_CAP_NO_TSAN;
 
-/* Refresh the snapshot of readable ranges (for the unwinder). */
+/* Block the program's asynchronous signals in the calling thread, OLD
+ * gets the previous mask: threads the library starts inherit it, so
+ * the program's handlers never run on them (in LD_PRELOAD mode the
+ * program does not know they exist). SIGPROF (CPU samples), the
+ * real-time signals (the threads profile's stack requests) and the
+ * synchronous faults stay deliverable. */
+void pf__cap_block_async_signals(sigset_t *old);
+
+/* Refresh the snapshot of readable ranges (for the unwinder), and the
+ * unwind tables if the loaded modules changed. */
 int pf__cap_ranges_refresh(void);
+
+/* Unwind tables (cfi.c): build or update them for the modules loaded
+ * now (a no-op when nothing changed or the method is fp); the poll
+ * thread that picks up dlopen'ed modules while the CPU profiler runs;
+ * the forked child's reset. */
+int pf__cap_cfi_refresh(void);
+void pf__cap_cfi_poll_start(void);
+void pf__cap_cfi_poll_stop(void);
+void pf__cap_cfi_fork_child(void);
 
 /* Scoped guard against re-entry from interposed functions. */
 static inline int pf__cap_hook_enter(void)

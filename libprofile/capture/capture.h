@@ -14,10 +14,11 @@
  *  - block      time spent blocked in pthread mutex/cond/rwlock waits
  *  - custom profiles made with pf_capture_profile_new
  *
- * Stacks are unwound by frame pointers: code whose frames should show up
- * must be built with -fno-omit-frame-pointer (gcc/clang omit them at
- * -O1 and above). Frames without a frame pointer are skipped (their
- * callers still show up when the chain is intact) or end the stack.
+ * Stacks are unwound with the modules' DWARF call frame information
+ * (.eh_frame, .debug_frame), so ordinary -O2 builds without frame
+ * pointers show complete stacks, through the C library and callbacks.
+ * pf_capture_set_unwind (or PPROF_UNWIND=fp) selects frame pointers
+ * instead: then only code built with -fno-omit-frame-pointer shows up.
  *
  * Profiles are written as profile.proto (gzipped, "debug=0") through a
  * pf_writer, with mappings from /proc/self/maps and GNU build ids, so
@@ -39,6 +40,29 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Unwinding                                                           */
+
+typedef enum pf_capture_unwind_method {
+    PF_CAPTURE_UNWIND_DWARF = 0,   /* call frame information (default) */
+    PF_CAPTURE_UNWIND_FP = 1       /* frame pointers only */
+} pf_capture_unwind_method;
+
+/* Choose how every profile's stacks are unwound from now on (the
+ * environment variable PPROF_UNWIND=fp|dwarf, read once at load, sets
+ * the initial method). Choosing DWARF compiles the unwind tables of the
+ * loaded modules now if they are not yet built (a few milliseconds per
+ * megabyte of code; later changes to the modules are picked up by the
+ * profiles themselves). PF_EINVAL for an unknown method; PF_ENOMEM. */
+PF_API int pf_capture_set_unwind(pf_capture_unwind_method m);
+PF_API pf_capture_unwind_method pf_capture_unwind(void);
+/* "fp" or "dwarf" into *OUT; PF_EINVAL otherwise. */
+PF_API int pf_capture_unwind_parse(pf_capture_unwind_method *out,
+                                   const char *s);
+/* Cost of the current tables: modules with CFI, rows, bytes mapped. */
+PF_API void pf_capture_unwind_stats(size_t *modules, size_t *rows,
+                                    size_t *bytes);
 
 /* ------------------------------------------------------------------ */
 /* CPU profile                                                         */

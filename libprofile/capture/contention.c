@@ -434,11 +434,15 @@ int pf_capture_set_mutex_fraction(int rate)
 {
     if (rate < 0)
         return atomic_load(&g_mutex_rate);
+    if (rate > 0)
+        pf__cap_cfi_refresh();      /* unwind tables for the events */
     return atomic_exchange(&g_mutex_rate, rate);
 }
 
 void pf_capture_set_block_rate(int64_t rate_ns)
 {
+    if (rate_ns > 0)
+        pf__cap_cfi_refresh();      /* unwind tables for the events */
     atomic_store(&g_block_rate, rate_ns > 0 ? rate_ns : 0);
 }
 

@@ -62,7 +62,7 @@ PF_CAP_NO_TSAN int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max)
 {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 
-    return pf__cap_unwind_fp_sig(fp, sp, pcs, max, 0);
+    return pf__cap_unwind_here_sig(fp, sp, pcs, max, 0);
 }
 
 int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
@@ -70,7 +70,7 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
     uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
 
     pf__cap_thread_init_self();
-    return pf__cap_unwind_fp_sig(fp, fp, pcs, max, skip);
+    return pf__cap_unwind_here_sig(fp, fp, pcs, max, skip);
 }
 
 /* Snapshot of the readable mappings: bounds frame walks of threads we
@@ -166,6 +166,10 @@ done:
     pf__free(rs);
     pf__cap_unlock(&g_ranges_lock);
     pf__cap_tls_sigvar.in_hook--;
+    /* tables that cannot be built leave frame pointers: not an error
+     * of the profile */
+    if (err == PF_OK)
+        pf__cap_cfi_refresh();
     return err;
 }
 
@@ -347,6 +351,8 @@ int pf_capture_cpu_start(pf_writer w)
 
     pf__cap_tls_sigvar.in_hook++;
     err = cpu_start(w);
+    if (err == PF_OK)
+        pf__cap_cfi_poll_start();
     pf__cap_tls_sigvar.in_hook--;
     return err;
 }
@@ -458,6 +464,8 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
 
     *out = NULL;
     pf__cap_tls_sigvar.in_hook++;
+    /* before g_ctl: the poll thread's exit takes it (cpu_thread_detach) */
+    pf__cap_cfi_poll_stop();
     pf__cap_lock(&g_ctl);
     if (!g_running) {
         err = pf__error_set(PF_EINVAL, "cpu profiling is not running");
@@ -513,6 +521,7 @@ int pf_capture_cpu_stop(void)
 void pf__cap_ranges_fork_child(void)
 {
     pf__cap_lock_reset(&g_ranges_lock);
+    pf__cap_cfi_fork_child();
 }
 
 /* Process forked: the child has no timers (POSIX timers are not
@@ -540,6 +549,20 @@ void pf__cap_cpu_atfork_child(void)
 
 /* ------------------------------------------------------------------ */
 /* pthread_create interposer */
+
+void pf__cap_block_async_signals(sigset_t *old)
+{
+    static const int keep[] = { SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                                SIGTRAP, SIGSYS, SIGABRT };
+    sigset_t mask;
+
+    sigfillset(&mask);
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        sigdelset(&mask, keep[i]);
+    for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+        sigdelset(&mask, s);
+    pthread_sigmask(SIG_BLOCK, &mask, old);
+}
 
 void pf__cap_threadcreate_record(const uintptr_t *pcs, int n);
 

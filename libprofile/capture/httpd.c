@@ -302,9 +302,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* Start / stop */
 
-static const int g_keep_sigs[] = { SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-                                   SIGTRAP, SIGSYS, SIGABRT };
-
 /* Drop the state of a server (G_LOCK held). In a forked child the
  * server's threads do not exist: only our copies of its descriptors
  * are closed (MHD's memory is left alone). */
@@ -351,7 +348,7 @@ int pf_capture_http_start(int *port, const char *addr)
     int fd = -1, p = 0, err = PF_OK;
     unsigned flags;
     bool v6 = false;
-    sigset_t mask, old;
+    sigset_t old;
 
     if (port)
         *port = 0;
@@ -381,12 +378,7 @@ int pf_capture_http_start(int *port, const char *addr)
      * its own threads as it sees fit). SIGPROF (CPU samples), the
      * real-time signals (the threads profile's stack requests) and the
      * synchronous faults stay deliverable. */
-    sigfillset(&mask);
-    for (size_t i = 0; i < sizeof(g_keep_sigs) / sizeof(g_keep_sigs[0]); i++)
-        sigdelset(&mask, g_keep_sigs[i]);
-    for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
-        sigdelset(&mask, s);
-    pthread_sigmask(SIG_BLOCK, &mask, &old);
+    pf__cap_block_async_signals(&old);
     flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
             MHD_USE_POLL | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
     g_daemon = mhd.MHD_start_daemon(

@@ -876,6 +876,8 @@ long pf_capture_heap_set_rate(long bytes)
         return atomic_load(&g_rate);
     old = atomic_exchange(&g_rate, bytes);
     atomic_fetch_add(&g_gen, 1);
+    if (bytes > 0)
+        pf__cap_cfi_refresh();      /* unwind tables for the samples */
     return old;
 }
 

@@ -15,6 +15,7 @@
  *   PPROF_BLOCK=PATH        block profile (rate PPROF_BLOCK_RATE ns,
  *                           default 1 = every event)
  *   PPROF_THREADCREATE=PATH threadcreate profile at exit
+ *   PPROF_UNWIND=fp|dwarf   how stacks are unwound (default dwarf)
  *   PPROF_HTTP=ADDR         serve /debug/pprof/ on ADDR (httpd.c) from
  *                           load to exit; PPROF_HTTP_PORTFILE=PATH gets
  *                           the bound port (useful with port 0)
@@ -172,6 +173,24 @@ static void start_http(void)
     free(path);
 }
 
+/* PPROF_UNWIND=fp|dwarf, read once; the tables themselves are built
+ * by whatever starts a profile. */
+static void init_unwind(void)
+{
+    const char *s = getenv("PPROF_UNWIND");
+    pf_capture_unwind_method m;
+
+    if (!s || !*s)
+        return;
+    if (pf_capture_unwind_parse(&m, s) < 0)
+        say("PPROF_UNWIND: bad value '%s', ignored (want fp or dwarf)%s", s,
+            "");
+    else
+        atomic_store(&pf__cap_unwind_method_sigvar,
+                     m == PF_CAPTURE_UNWIND_FP ? PF_CAP_UNWIND_FP
+                                               : PF_CAP_UNWIND_DWARF);
+}
+
 static void init(void)
 {
     long v;
@@ -179,6 +198,7 @@ static void init(void)
 
     g_pid = getpid();
     pthread_atfork(NULL, NULL, atfork_child);
+    init_unwind();
     if (env_long("PPROF_HEAP_RATE", 0, LONG_MAX, &v))
         pf_capture_heap_set_rate(v);
     for (int i = 0; i < NOUT; i++) {
@@ -192,6 +212,8 @@ static void init(void)
         any = true;
     if (!any)
         return;
+    /* heap, mutex and block stacks need the tables from the start */
+    pf__cap_cfi_refresh();
     if (!getenv("PPROF_OWNER_PID")) {
         char buf[32];
         snprintf(buf, sizeof(buf), "%ld", (long)g_pid);

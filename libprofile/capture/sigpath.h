@@ -46,6 +46,9 @@ typedef struct pf_cap_ranges {
     pf_cap_range r[];
 } pf_cap_ranges;
 extern const pf_cap_ranges *_Atomic pf__cap_ranges_sigvar;
+/* Non-zero while a dlclose is under way (cfi.c): code mappings of the
+ * snapshot may be going away, so no code bytes are read. */
+extern _Atomic int pf__cap_dlclosing_sigvar;
 
 /* ------------------------------------------------------------------ */
 /* Unwinding (unwind.c) */
@@ -62,6 +65,74 @@ int pf__cap_unwind_scan_sig(const void *uc, uintptr_t *pcs, int max);
  * addresses only, skipping the first SKIP. SP bounds the walk below. */
 int pf__cap_unwind_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
                           int max, int skip);
+
+/* Pieces of the frame-pointer walker (unwind.c) the DWARF unwinder
+ * falls back on. */
+uintptr_t pf__cap_stack_hi_sig(uintptr_t sp);
+bool pf__cap_leaf_ret_sig(uintptr_t pc, uintptr_t sp, uintptr_t top,
+                          uintptr_t *ret);
+int pf__cap_walk_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int n,
+                        int max, int skip, uintptr_t dup);
+
+/* ------------------------------------------------------------------ */
+/* DWARF CFI unwinding (unwind_dwarf.c; tables built by cfi.c) */
+
+/* How the caller's registers are found at an address. Compiled from
+ * the module's CFI rows: CFA = (RSP or RBP) + cfa; return address at
+ * CFA-8; caller's RBP at CFA+rbp (rbp == 0: unchanged). */
+enum {
+    PF_CAP_CFI_NONE = 0,   /* no usable rule: fall back to frame pointers */
+    PF_CAP_CFI_RSP,        /* CFA = rsp + cfa */
+    PF_CAP_CFI_RBP,        /* CFA = rbp + cfa */
+    PF_CAP_CFI_PLT,        /* PLT entry: rsp + cfa, +8 if (pc & 15) >= 11 */
+    PF_CAP_CFI_SIGFRAME,   /* signal trampoline: ucontext_t at rsp */
+    PF_CAP_CFI_END         /* return address undefined: outermost frame */
+};
+
+typedef struct pf_cap_cfirow {
+    uint32_t lo;           /* first address, relative to the module bias */
+    int32_t cfa;
+    uint8_t kind;
+    uint8_t pad;           /* PF_CAP_CFI_PLT: the (pc & 15) threshold */
+    int16_t rbp;
+} pf_cap_cfirow;
+
+typedef struct pf_cap_cfimod {
+    uintptr_t lo, hi;      /* executable range at run time */
+    uintptr_t bias;        /* run-time address - file address */
+    size_t n;
+    const pf_cap_cfirow *rows;     /* sorted by lo; a row lasts until the
+                                      next one, the last until hi */
+} pf_cap_cfimod;
+
+typedef struct pf_cap_cfiset {
+    size_t n;
+    const pf_cap_cfimod *m[];      /* sorted by lo, disjoint */
+} pf_cap_cfiset;
+
+/* The published table set (NULL: none, frame pointers only) and the
+ * two reader counts a retiring writer waits on (cfi.c). */
+extern const pf_cap_cfiset *_Atomic pf__cap_cfi_sigvar;
+extern _Atomic long pf__cap_cfi_readers_sigvar[2];
+extern _Atomic int pf__cap_cfi_epoch_sigvar;
+
+/* Unwinding method: PF_CAP_UNWIND_DWARF (default) or PF_CAP_UNWIND_FP. */
+enum { PF_CAP_UNWIND_DWARF = 0, PF_CAP_UNWIND_FP = 1 };
+extern _Atomic int pf__cap_unwind_method_sigvar;
+
+/* Unwind from registers PC, SP, FP with the tables (falling back to
+ * frame pointers where they have no rule). PCS[0] = PC (exact), then
+ * return addresses. The first SKIP_TO_CFA frames are dropped until the
+ * frame whose CFA equals SKIP_TO_CFA has been left (0: keep all). */
+int pf__cap_unwind_regs_sig(uintptr_t pc, uintptr_t sp, uintptr_t fp,
+                            uintptr_t *pcs, int max, uintptr_t skip_to_cfa);
+/* The same from the caller's own context, returning the return addresses
+ * above the frame whose frame pointer is FP (a function built with frame
+ * pointers: its CFA is FP + 16), skipping SKIP more. With the FP method
+ * or without tables: the frame-pointer walk from FP, bounded below by SP.
+ * Returns -1 from pf__cap_unwind_regs_sig if that frame was not met. */
+int pf__cap_unwind_here_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
+                            int max, int skip);
 
 /* ------------------------------------------------------------------ */
 /* Stack table (stacktab.c): fixed-size open addressing, lock-free */

@@ -5,6 +5,10 @@
  * something else (code built without frame pointers uses %rbp as a
  * general register) ends the walk instead of faulting.
  *
+ * With the DWARF method (the default) pf__cap_unwind_uc_sig hands over
+ * to unwind_dwarf.c, which uses the functions here where its tables
+ * have no rule.
+ *
  * Why not libgcc's _Unwind_Backtrace or libunwind: both may take locks
  * or allocate on first use (dl_iterate_phdr, lazy .eh_frame parsing),
  * which deadlocks or crashes when SIGPROF lands inside malloc or the
@@ -15,7 +19,7 @@
 #include "sigpath.h"
 
 /* Upper bound of readable stack above SP for this thread, 0 if unknown. */
-static uintptr_t stack_hi_sig(uintptr_t sp)
+uintptr_t pf__cap_stack_hi_sig(uintptr_t sp)
 {
     const pf_cap_tls *t = &pf__cap_tls_sigvar;
     const pf_cap_ranges *rs;
@@ -45,14 +49,17 @@ static uintptr_t stack_hi_sig(uintptr_t sp)
 
 /* Is [A, A+LEN) inside an executable mapping of the snapshot? Only
  * code is trusted to still be mapped: data mappings (heap arenas,
- * stacks of exited threads) come and go after the snapshot. */
+ * stacks of exited threads) come and go after the snapshot. Code goes
+ * away only in dlclose, which (cfi.c) raises pf__cap_dlclosing_sigvar
+ * and waits for the handlers in flight before the real call, and
+ * refreshes the snapshot after it. */
 static bool readable_sig(uintptr_t a, size_t len)
 {
     const pf_cap_ranges *rs =
         atomic_load_explicit(&pf__cap_ranges_sigvar, memory_order_acquire);
     size_t lo = 0, hi;
 
-    if (!rs)
+    if (!rs || atomic_load(&pf__cap_dlclosing_sigvar))
         return false;
     hi = rs->n;
     while (lo < hi) {
@@ -75,8 +82,8 @@ static bool readable_sig(uintptr_t a, size_t len)
  * it follows a direct call (e8 rel32) whose target contains PC or is a
  * PLT stub, reading code bytes only inside the mapping snapshot. */
 __attribute__((no_sanitize("address")))
-static bool leaf_ret_sig(uintptr_t pc, uintptr_t sp, uintptr_t top,
-                         uintptr_t *ret)
+bool pf__cap_leaf_ret_sig(uintptr_t pc, uintptr_t sp, uintptr_t top,
+                          uintptr_t *ret)
 {
 #if defined(__x86_64__)
     uintptr_t v, target;
@@ -112,12 +119,12 @@ static bool leaf_ret_sig(uintptr_t pc, uintptr_t sp, uintptr_t top,
 static bool is_ret_sig(uintptr_t v);
 
 __attribute__((no_sanitize("address")))
-static int walk_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int n,
-                    int max, int skip, uintptr_t dup)
+int pf__cap_walk_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs, int n,
+                        int max, int skip, uintptr_t dup)
 {
     int first = n;
 
-    uintptr_t top = stack_hi_sig(sp);
+    uintptr_t top = pf__cap_stack_hi_sig(sp);
 
     if (!top)
         return n;
@@ -162,19 +169,22 @@ int pf__cap_unwind_uc_sig(const void *ucv, uintptr_t *pcs, int max)
 #else
 #error "unwinding: unsupported architecture"
 #endif
+    if (atomic_load_explicit(&pf__cap_unwind_method_sigvar,
+                             memory_order_relaxed) == PF_CAP_UNWIND_DWARF)
+        return pf__cap_unwind_regs_sig(pc, sp, fp, pcs, max, 0);
     pcs[0] = pc;
     {
-        uintptr_t top = stack_hi_sig(sp), ret;
+        uintptr_t top = pf__cap_stack_hi_sig(sp), ret;
         int n = 1;
-        if (top && max > 1 && leaf_ret_sig(pc, sp, top, &ret)) {
+        if (top && max > 1 && pf__cap_leaf_ret_sig(pc, sp, top, &ret)) {
             pcs[n++] = ret;
             /* the chain starts at the caller's frame; its first return
              * address is skipped if it is the one just found (a framed
              * leaf whose [sp] happened to hold it) */
-            return walk_sig(fp, sp, pcs, n, max, 0, ret);
+            return pf__cap_walk_fp_sig(fp, sp, pcs, n, max, 0, ret);
         }
     }
-    return walk_sig(fp, sp, pcs, 1, max, 0, 0);
+    return pf__cap_walk_fp_sig(fp, sp, pcs, 1, max, 0, 0);
 }
 
 /* Does V look like a return address: readable code just after a call
@@ -212,13 +222,18 @@ int pf__cap_unwind_scan_sig(const void *ucv, uintptr_t *pcs, int max)
 
     if (max <= 0)
         return 0;
+    /* the tables follow the thread through libc's waits */
+    if (atomic_load_explicit(&pf__cap_unwind_method_sigvar,
+                             memory_order_relaxed) == PF_CAP_UNWIND_DWARF &&
+        atomic_load_explicit(&pf__cap_cfi_sigvar, memory_order_relaxed))
+        return pf__cap_unwind_uc_sig(ucv, pcs, max);
 #if defined(__x86_64__)
     pcs[0] = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 #else
     return pf__cap_unwind_uc_sig(ucv, pcs, max);
 #endif
-    top = stack_hi_sig(sp);
+    top = pf__cap_stack_hi_sig(sp);
     if (!top || (sp & 7))
         return n;
     limit = sp + 65536 < top ? sp + 65536 : top;
@@ -235,7 +250,7 @@ int pf__cap_unwind_scan_sig(const void *ucv, uintptr_t *pcs, int max)
         link = *(const uintptr_t *)(p - 8);
         if (link > p && link <= top - 16 && !(link & 7) &&
             is_ret_sig(*(const uintptr_t *)(link + 8)))
-            return walk_sig(link, p, pcs, n, max, 0, 0);
+            return pf__cap_walk_fp_sig(link, p, pcs, n, max, 0, 0);
     }
     return n;
 }
@@ -243,5 +258,5 @@ int pf__cap_unwind_scan_sig(const void *ucv, uintptr_t *pcs, int max)
 int pf__cap_unwind_fp_sig(uintptr_t fp, uintptr_t sp, uintptr_t *pcs,
                           int max, int skip)
 {
-    return walk_sig(fp, sp, pcs, 0, max, skip, 0);
+    return pf__cap_walk_fp_sig(fp, sp, pcs, 0, max, skip, 0);
 }

@@ -42,3 +42,57 @@ wait_nonempty() {
     done
     [ -s "$1" ]
 }
+
+# trace_chains KEEP PPROF_ARGS...: one line per sample of `go tool pprof
+# -traces`: "LEAF ROOT CHAIN", LEAF and ROOT its first and last frames,
+# CHAIN its frames that are in the comma-separated list KEEP, leaf
+# first, joined by '>' ("-" if none).
+trace_chains() {
+    local keep=$1
+    shift
+    pprof -traces "$@" | awk -v KEEP="$keep" '
+        BEGIN { n = split(KEEP, k, ","); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+        function flush() {
+            if (leaf != "") print leaf, root, (chain == "" ? "-" : chain)
+            leaf = ""; root = ""; chain = ""; inblk = 0
+        }
+        /^-----------\+/ { flush(); inblk = 1; next }
+        !inblk { next }
+        /^ +[A-Za-z_]+:/ && NF == 1 { next }           # a label line
+        {
+            f = $NF
+            if (leaf == "") leaf = f
+            root = f
+            if (f in want) chain = chain (chain == "" ? "" : ">") f
+        }
+        END { flush() }'
+}
+
+# perf_chains KEEP PERF_DATA: the same for `perf script` output.
+perf_chains() {
+    local keep=$1
+    perf script -i "$2" -F ip,sym 2>/dev/null | awk -v KEEP="$keep" '
+        BEGIN { n = split(KEEP, k, ","); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+        function flush() {
+            if (leaf != "") print leaf, root, (chain == "" ? "-" : chain)
+            leaf = ""; root = ""; chain = ""
+        }
+        NF == 0 { flush(); next }
+        {
+            f = $2
+            if (leaf == "") leaf = f
+            root = f
+            if (f in want) chain = chain (chain == "" ? "" : ">") f
+        }
+        END { flush() }'
+}
+
+# unwind_workload: B and DL, the -O2 unwind workload and the library it
+# dlopens (tests/capture/src/unwind/), and ASan's link-order check off
+# (the preloaded library comes before libasan in sanitizer builds).
+unwind_workload() {
+    need_workload unwind/unwind_o2 unwind/libunwind_dl.so
+    B="$CAPBIN/unwind/unwind_o2"
+    DL="$CAPBIN/unwind/libunwind_dl.so"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The stress workload (see capture_stress.sh) under ThreadSanitizer, three runs:
 # CPU profile start/stop cycles while threads come and go, heap sampling
-# at 64 B, mutex/block profiling, a signal handler that allocates, and
-# profiles built concurrently. No data race report, no crash, no
+# at 64 B, mutex/block profiling, a signal handler that allocates,
+# profiles built concurrently, and dlopen/dlclose in a loop (the unwind
+# tables rebuilt and retired while handlers read them). No data race report, no crash, no
 # deadlock (timeout), and the last CPU profile loads in go tool pprof.
 #
 # Linked-in mode (build-tsan/tests/capture/stress, made by
@@ -19,6 +20,8 @@ skip() { echo "$*"; exit 77; }
 [ -n "${SANITIZE:-}" ] && skip "TSan run is part of the plain build only"
 [ -x "$TSANBIN/stress" ] || skip "$TSANBIN/stress not built (make tests)"
 need_go
+need_workload unwind/libunwind_dl.so
+export STRESS_DLOPEN="$CAPBIN/unwind/libunwind_dl.so"
 # report_signal_unsafe=0: the workload's SIGALRM handler allocates on
 # purpose (the profiler must survive it); TSan would report that
 # The suppressions match file names, so a report must be symbolized:
@@ -32,7 +35,7 @@ for i in 1 2 3; do
     cat "$WORK/out" "$WORK/err"
     expect_rc 0
     grep -q 'ThreadSanitizer' "$WORK/err" && die "ThreadSanitizer reported"
-    grep -q '^ok ticks=[1-9][0-9]* threadcreate=[1-9][0-9]*$' "$WORK/out" ||
+    grep -q '^ok ticks=[1-9][0-9]* threadcreate=[1-9][0-9]* dlopen=[1-9][0-9]*$' "$WORK/out" ||
         die "stress did not finish"
     pprof -top "$TSANBIN/stress" "$WORK/cpu.pb.gz" >/dev/null ||
         die "cpu profile does not load"

@@ -13,7 +13,10 @@
  *    an allocating handler that interrupts glibc's malloc deadlocks
  *    in glibc itself, profiler or not.)
  *  - the process forks children that allocate, lock and exit,
- *  - threads/heap/mutex profiles are built while all this runs.
+ *  - threads/heap/mutex profiles are built while all this runs,
+ *  - with STRESS_DLOPEN=LIB in the environment, a thread dlopens LIB,
+ *    calls its dl_entry and dlcloses it in a loop (unwind tables are
+ *    rebuilt and retired under the handlers' feet).
  *
  *   stress OUT [nofork]
  *
@@ -21,6 +24,7 @@
  * fork-safe (a child forked while other threads allocate can hang in
  * it); clang 19's runtimes are, and run it with fork.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -140,6 +144,32 @@ static void *forker(void *arg)
     return NULL;
 }
 
+static atomic_int g_dl_rounds;
+static volatile uint64_t sink_dl;
+
+static void *dl_churn(void *arg)
+{
+    const char *path = arg;
+
+    while (!atomic_load(&g_stop)) {
+        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        uint64_t (*entry)(uint64_t);
+        if (!h) {
+            fprintf(stderr, "stress: %s\n", dlerror());
+            exit(5);
+        }
+        entry = (uint64_t (*)(uint64_t))dlsym(h, "dl_entry");
+        if (!entry)
+            exit(5);
+        sink_dl += entry(20000);
+        if (dlclose(h) != 0)
+            exit(5);
+        atomic_fetch_add(&g_dl_rounds, 1);
+        usleep(1000);   /* a few hundred rounds, not a busy core */
+    }
+    return NULL;
+}
+
 static void *builder(void *arg)
 {
     const char *names[] = { "threads", "heap", "mutex", "block",
@@ -159,7 +189,8 @@ static void *builder(void *arg)
 int main(int argc, char **argv)
 {
     struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
-    pthread_t sp[2], fk, bd, st, sr;
+    pthread_t sp[2], fk, bd, st, sr, dl;
+    const char *dlpath = getenv("STRESS_DLOPEN");
     sigset_t ss;
     int err;
 
@@ -184,6 +215,8 @@ int main(int argc, char **argv)
     pthread_create(&bd, NULL, builder, NULL);
     pthread_create(&st, NULL, sig_target, NULL);
     pthread_create(&sr, NULL, sig_rival, NULL);
+    if (dlpath)
+        pthread_create(&dl, NULL, dl_churn, (void *)dlpath);
     for (int c = 0; c < 20; c++) {
         pf_membuf mb = PF_MEMBUF_INIT;
         pf_writer w;
@@ -211,9 +244,12 @@ int main(int argc, char **argv)
     pthread_join(bd, NULL);
     pthread_join(st, NULL);
     pthread_join(sr, NULL);
+    if (dlpath)
+        pthread_join(dl, NULL);
     it.it_value.tv_usec = it.it_interval.tv_usec = 0;
     setitimer(ITIMER_REAL, &it, NULL);
-    printf("ok ticks=%d threadcreate=%zu\n", (int)g_ticks,
-           pf_capture_profile_count(pf_capture_lookup("threadcreate")));
+    printf("ok ticks=%d threadcreate=%zu dlopen=%d\n", (int)g_ticks,
+           pf_capture_profile_count(pf_capture_lookup("threadcreate")),
+           atomic_load(&g_dl_rounds));
     return 0;
 }

@@ -16,6 +16,10 @@ head -1 "$WORK/err" | grep -qx "pprofrecord: --rate wants an integer in 1\.\.100
     die "rate message: $(cat "$WORK/err")"
 run "$R" --bogus -- true
 expect_rc 2
+run "$R" --unwind=frame -- true
+expect_rc 2
+head -1 "$WORK/err" | grep -qx "pprofrecord: --unwind wants fp or dwarf, not 'frame'" ||
+    die "--unwind=frame message: $(cat "$WORK/err")"
 for opt in heap allocs mutex block threadcreate; do
     run "$R" --$opt= -- true
     expect_rc 2
