@@ -15,7 +15,7 @@ cd "$WORK"
 # qsort_r is left out: perf names glibc's internal frames differently
 KEEP=leaf_chain,b_chain,a_chain,main,cmp_slow,sort_work,cb_leaf,lib_inner,lib_walk,use_lib,dl_leaf,dl_mid,dl_entry,use_dl
 
-command -v perf >/dev/null 2>&1 || { echo "perf not installed: comparison skipped"; exit 77; }
+need perf
 perf record -q --call-graph dwarf -F 499 -o perf.data -- "$B" "$DL" 2 \
     >perf.out 2>perf.err
 if [ $? -ne 0 ] || [ ! -s perf.data ]; then
