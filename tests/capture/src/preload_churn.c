@@ -15,6 +15,7 @@
  * "failed ..." and exits 3 if a child or a thread creation failed.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,18 +62,40 @@ static unsigned next(unsigned *s)
     return *s >> 8;
 }
 
+_Atomic uint64_t g_spin_sink;     /* not static: a store to a static
+                                    * no one reads is optimized away */
+
+/* The loop works in a register and stores once (atomically: threads
+ * share the sink): a volatile in the loop
+ * would make every step a memory access, which TSan instruments, and
+ * its CPU samples would land in __tsan_write8 instead of here. */
 __attribute__((noinline)) void churn_spin(long n)
 {
-    volatile uint64_t x = 1;
-    for (long i = 0; i < n; i++)
+    uint64_t x = (uint64_t)n | 1;
+    for (long i = 0; i < 8 * n; i++)    /* about the time of the old loop */
         x = x * 6364136223846793005ull + 1442695040888963407ull;
+    atomic_store_explicit(&g_spin_sink, x, memory_order_relaxed);
 }
 
-__attribute__((noinline)) void hold_mutex(unsigned *s)
+/* One contention on g_mu that happens whatever the scheduler does:
+ * in the first round, worker 2 holds g_mu inside hold_mutex until
+ * worker 3 is about to lock it, then a while longer, so the mutex
+ * profile (which charges the unlocking stack) has hold_mutex even on a
+ * machine so busy that the workers never overlap by chance. */
+static atomic_int g_forced_held, g_forced_waiting;
+
+__attribute__((noinline)) void hold_mutex(unsigned *s, bool until_waited)
 {
     pthread_mutex_lock(&g_mu);
     g_counter++;
     churn_spin(2000 + next(s) % 2000);
+    if (until_waited) {
+        double give_up = now_s() + 5;   /* worker 3 may not exist */
+        atomic_store(&g_forced_held, 1);
+        while (!atomic_load(&g_forced_waiting) && now_s() < give_up)
+            sched_yield();
+        usleep(50000);                  /* it is blocked by now */
+    }
     pthread_mutex_unlock(&g_mu);
 }
 
@@ -146,8 +169,17 @@ static void *churn_worker(void *arg)
 
     if (w->id == 0)
         wait_cond(w->pair);
+    if (w->seed == 2) {                 /* round 0, worker 2 */
+        hold_mutex(&w->seed, true);
+    } else if (w->seed == 3) {          /* round 0, worker 3 */
+        double give_up = now_s() + 5;
+        while (!atomic_load(&g_forced_held) && now_s() < give_up)
+            sched_yield();
+        atomic_store(&g_forced_waiting, 1);
+        hold_mutex(&w->seed, false);
+    }
     for (int i = 0; i < 20; i++) {
-        hold_mutex(&w->seed);
+        hold_mutex(&w->seed, false);
         if (next(&w->seed) % 4 == 0)
             rw_write(&w->seed);
         else
