@@ -13,7 +13,7 @@
 
 CAP_SRCS := $(sort $(wildcard libprofile/capture/*.c))
 CAP_OBJS := $(CAP_SRCS:%.c=$(O)/%.o)
-CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o)
+CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o sigmark.o stacktab.o unwind.o)
 CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
 CAP_STATIC := $(O)/lib/libprofile-capture.a
 CAP_SHARED := $(O)/lib/libprofile-capture.so
@@ -264,3 +264,7 @@ fuzz-capture:
 	@echo "run e.g.: ASAN_OPTIONS=verify_asan_link_order=0" \
 	    "$(CAP_FUZZ_O)/fuzz/fuzz_http_request -max_total_time=60 CORPUS_DIR"
 .PHONY: fuzz-capture
+
+# The cancellation workloads share their code.
+$(O)/tests/capture/preload_cancel $(O)/tests/capture/cancel: \
+    tests/capture/src/cancel_work.h

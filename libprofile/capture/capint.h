@@ -87,6 +87,25 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
  * __builtin_frame_address(0)): first entry = its return address. */
 int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max) PF_CAP_NO_TSAN;
 
+/* Signal-handler quiescence (quiesce.c; markers: sigpath.h). */
+/* Give this thread (TID) an in-handler marker, if any is free. */
+void pf__cap_mark_claim(int tid);
+/* Clear and free this thread's marker (its exit path). */
+void pf__cap_mark_release(void);
+/* Forked child: only this thread (now TID) exists. */
+void pf__cap_marks_fork_child(int tid);
+/* Wait until no handler is in flight, at most PF_CAP_QUIESCE_NS
+ * (markers of exited threads do not count): true if none is. Frees
+ * what was retired before it, when true. */
+bool pf__cap_handlers_wait(void);
+/* Free P once no handler can be reading it: now if the wait succeeds,
+ * else at a later successful wait. */
+void pf__cap_handlers_retire(void *p);
+/* Add the C library's internal signals (glibc's SIGCANCEL) to SET, for
+ * the sa_mask of our handlers: a cancellation must not unwind through
+ * a handler (it would never be counted out). */
+void pf__cap_sigmask_internal(sigset_t *set);
+
 /* Refresh the snapshot of readable ranges (for the unwinder). */
 int pf__cap_ranges_refresh(void);
 

@@ -40,6 +40,7 @@ void pf__cap_thread_init_self(void)
     if (t->tid)
         return;
     t->tid = (int)syscall(SYS_gettid);
+    pf__cap_mark_claim(t->tid);
     t->in_hook++;           /* pthread_getattr_np may allocate */
     if (pthread_getattr_np(pthread_self(), &at) == 0) {
         void *addr;
@@ -76,13 +77,6 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
 /* Snapshot of the readable mappings: bounds frame walks of threads we
  * know nothing about. The old snapshot is freed once no handler can
  * still be reading it. */
-static void wait_handlers(void)
-{
-    struct timespec ts = { 0, 200000 };
-
-    while (atomic_load(&pf__cap_in_handler_sigvar) != 0)
-        nanosleep(&ts, NULL);
-}
 
 static pf_cap_lock g_ranges_lock = PF_CAP_LOCK_INIT;
 
@@ -157,8 +151,7 @@ int pf__cap_ranges_refresh(void)
     rs->n = n;
     old = (pf_cap_ranges *)atomic_exchange(&pf__cap_ranges_sigvar, rs);
     rs = NULL;
-    wait_handlers();
-    pf__free(old);
+    pf__cap_handlers_retire(old);
 done:
     if (fd >= 0)
         close(fd);
@@ -334,7 +327,8 @@ static void quiesce_and_disarm(void)
     for (size_t i = 0; i < PF_CAP_MAX_TSLOTS; i++)
         if (atomic_load(&pf__cap_tslots_sigvar[i].tid))
             slot_release(&pf__cap_tslots_sigvar[i]);
-    wait_handlers();
+    /* bounded: the table is then retired, not freed (cpu_stop) */
+    pf__cap_handlers_wait();
 }
 
 static int cpu_start(pf_writer w);
@@ -382,6 +376,7 @@ static int cpu_start(pf_writer w)
         sa.sa_sigaction = pf__cap_prof_handler_sig;
         sa.sa_flags = SA_SIGINFO | SA_RESTART;
         sigemptyset(&sa.sa_mask);
+        pf__cap_sigmask_internal(&sa.sa_mask);
         if (sigaction(SIGPROF, &sa, &g_old_action) != 0) {
             err = pf__error_set(PF_EIO, "cannot install the SIGPROF "
                                 "handler: %s", strerror(errno));
@@ -402,7 +397,7 @@ static int cpu_start(pf_writer w)
     }
 done:
     if (err < 0 && t->e && !g_running) {
-        pf__free(t->e);
+        pf__cap_handlers_retire(t->e);
         t->e = NULL;
     }
     pf__cap_unlock(&g_ctl);
@@ -478,7 +473,7 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     duration = now_ns(CLOCK_MONOTONIC) - g_start_mono;
     *w = g_writer;
     err = cpu_build(out, duration);
-    pf__free(t->e);
+    pf__cap_handlers_retire(t->e);
     t->e = NULL;
 done:
     pf__cap_unlock(&g_ctl);
@@ -524,7 +519,6 @@ void pf__cap_cpu_atfork_child(void)
     bool torn = pf__cap_lock_reset(&g_ctl);
 
     atomic_store(&pf__cap_enabled_sigvar, 0);
-    atomic_store(&pf__cap_in_handler_sigvar, 0);
     for (size_t i = 0; i < PF_CAP_MAX_TSLOTS; i++) {
         pf__cap_tslots_sigvar[i].armed = 0;
         atomic_store(&pf__cap_tslots_sigvar[i].tid, 0);
@@ -536,6 +530,7 @@ void pf__cap_cpu_atfork_child(void)
         pf__free(t->e);
     t->e = NULL;
     pf__cap_tls_sigvar.tid = (int)syscall(SYS_gettid);
+    pf__cap_marks_fork_child(pf__cap_tls_sigvar.tid);
 }
 
 /* ------------------------------------------------------------------ */
@@ -553,9 +548,14 @@ struct start_arg {
 static pthread_key_t g_exit_key;
 static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
 
+/* The thread's last normal-context code, after any cancellation
+ * unwinding: its marker first, so that a stop waiting for handlers
+ * (holding g_ctl) is not kept waiting by a count this thread left in a
+ * handler it never returned from. */
 static void on_thread_exit(void *v)
 {
     (void)v;
+    pf__cap_mark_release();
     cpu_thread_detach();
 }
 

@@ -109,7 +109,6 @@ typedef struct pf_cap_tslot {
 extern pf_cap_tslot pf__cap_tslots_sigvar[PF_CAP_MAX_TSLOTS];
 
 extern _Atomic int pf__cap_enabled_sigvar;
-extern _Atomic int pf__cap_in_handler_sigvar;
 extern pf_cap_stacktab pf__cap_cpu_tab_sigvar;
 
 void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc);
@@ -130,5 +129,34 @@ typedef struct pf_cap_dump {
 } pf_cap_dump;
 extern pf_cap_dump *_Atomic pf__cap_dump_sigvar;
 void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc);
+
+/* ------------------------------------------------------------------ */
+/* In-handler markers (sigmark.c)
+ *
+ * Before freeing memory a handler may read (the sample table, a mapping
+ * snapshot, a thread dump), the control path waits until no handler is
+ * running. A handler counts itself in its thread's marker (claimed in
+ * normal context, pf__cap_mark_claim in control.c), or in the shared
+ * counter when its thread has none. A thread that leaves a handler
+ * without returning (pthread_exit or a longjmp from a handler of the
+ * program that interrupted ours) leaves its count behind: its exit path
+ * clears its marker, and a waiter ignores the markers of threads that
+ * no longer exist; what is left is bounded by a timeout
+ * (pf__cap_handlers_wait). */
+typedef struct pf_cap_mark {
+    _Atomic int tid;               /* owner, 0 = free, -1 = being reset */
+    _Atomic int depth;             /* handlers of the owner in flight */
+} pf_cap_mark;
+
+#define PF_CAP_MAX_MARKS 8192
+extern pf_cap_mark pf__cap_marks_sigvar[PF_CAP_MAX_MARKS];
+/* This thread's marker: index + 1, 0 = none. */
+extern __thread int pf__cap_mark_sigvar PF_CAP_TLS;
+/* Handlers in flight on threads without a marker. */
+extern _Atomic int pf__cap_in_handler_sigvar;
+
+/* Count a handler in (returns a token for leave) and out. */
+int pf__cap_handler_enter_sig(void);
+void pf__cap_handler_leave_sig(int token);
 
 #endif

@@ -183,6 +183,7 @@ static int install_dump_handler(void)
     sa.sa_sigaction = pf__cap_dump_handler_sig;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
+    pf__cap_sigmask_internal(&sa.sa_mask);
     if (sigaction(DUMP_SIGNAL, &sa, NULL) != 0)
         return pf__error_set(PF_EIO, "cannot install the thread dump "
                              "handler: %s", strerror(errno));
@@ -270,12 +271,14 @@ static int dump_threads(pf_cap_dump **out)
     if ((err = install_dump_handler()) < 0 || (err = list_tids(&tids, &n)) < 0)
         return err;
     pf__cap_ranges_refresh();
-    d = pf__calloc(1, sizeof(*d));
-    if (!d || !(d->rec = pf__calloc(n + 1, sizeof(*d->rec)))) {
-        pf__free(d);
+    /* one block: handlers reach the records through D, and both are
+     * retired together (dump_free) */
+    d = pf__calloc(1, sizeof(*d) + (n + 1) * sizeof(*d->rec));
+    if (!d) {
         pf__free(tids);
         return pf__error_oom();
     }
+    d->rec = (pf_cap_dumprec *)(void *)(d + 1);
     d->cap = (int)n;
     atomic_store(&pf__cap_dump_sigvar, d);
     for (size_t i = 0; i < n; i++) {
@@ -313,11 +316,9 @@ static int dump_threads(pf_cap_dump **out)
         }
     }
     atomic_store(&pf__cap_dump_sigvar, NULL);
-    {
-        struct timespec ts = { 0, 200000 };
-        while (atomic_load(&pf__cap_in_handler_sigvar) != 0)
-            nanosleep(&ts, NULL);
-    }
+    /* bounded; a handler that never comes back only leaves its record
+     * as it was (the records are retired, not freed: dump_free) */
+    pf__cap_handlers_wait();
     if (atomic_load(&d->next) < d->cap)
         d->cap = atomic_load(&d->next);
     if (late)
@@ -329,9 +330,7 @@ static int dump_threads(pf_cap_dump **out)
 
 static void dump_free(pf_cap_dump *d)
 {
-    if (d)
-        pf__free(d->rec);
-    pf__free(d);
+    pf__cap_handlers_retire(d);
 }
 
 size_t pf__cap_threads_count(void)

@@ -31,3 +31,13 @@ total_ms() {
 within() {
     awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'
 }
+
+# wait_for FILE PID: until FILE is non-empty (or PID is gone), at most 10 s.
+wait_for() {
+    for _ in $(seq 200); do
+        [ -s "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ -s "$1" ]
+}

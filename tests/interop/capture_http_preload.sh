@@ -18,14 +18,6 @@ R="$BIN/pprofrecord"
 cd "$WORK"
 trap 'touch "$WORK/stop" "$WORK/stop2"; wait' EXIT
 
-wait_for() {  # FILE PID: until FILE is non-empty (or PID is gone)
-    for _ in $(seq 200); do
-        [ -s "$1" ] && return 0
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.05
-    done
-    [ -s "$1" ]
-}
 # no endpoint asked for: libmicrohttpd stays out of the process
 LD_PRELOAD="$CAPLIB/libprofile-capture.so" cat /proc/self/maps > maps.txt ||
     die "preloaded cat failed"
