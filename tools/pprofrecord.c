@@ -47,6 +47,14 @@ static const char usage_text[] =
     "-fno-omit-frame-pointer. A command started by CMD through exec writes\n"
     "FILE.PID; forked children without exec write nothing.\n"
     "\n"
+    "Profiling does not interrupt the program's system calls: a thread\n"
+    "blocked in the kernel is never signalled (the threads profile copies\n"
+    "its stack instead). Threads running in user space are signalled\n"
+    "(SIGPROF, the thread dump's real-time signal) with SA_RESTART, but\n"
+    "the kernel never restarts some calls (nanosleep, poll, select,\n"
+    "epoll_wait, ...; see signal(7)): one entered just as the signal\n"
+    "arrives can return EINTR, as under any profiler.\n"
+    "\n"
     "Exit status: CMD's, or 1 if it cannot be run, 2 on usage error.\n";
 
 static const char *find_lib(char *buf, size_t size)
