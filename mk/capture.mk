@@ -13,7 +13,7 @@
 
 CAP_SRCS := $(sort $(wildcard libprofile/capture/*.c))
 CAP_OBJS := $(CAP_SRCS:%.c=$(O)/%.o)
-CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o sigmark.o stacktab.o unwind.o)
+CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o sigmark.o sigtrace.o stacktab.o unwind.o)
 CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
 CAP_STATIC := $(O)/lib/libprofile-capture.a
 CAP_SHARED := $(O)/lib/libprofile-capture.so

@@ -32,6 +32,11 @@ static const char usage_text[] =
     "      --block=FILE    also write a block (wait time) profile\n"
     "      --threadcreate=FILE\n"
     "                      also write the stacks that created threads\n"
+    "      --trace=FILE    write a timeline of the CPU samples of every\n"
+    "                      thread (Chrome Trace Event JSON, for Perfetto\n"
+    "                      or chrome://tracing). The CPU profiler runs\n"
+    "                      from start to exit for it; without -o no CPU\n"
+    "                      profile file is written.\n"
     "      --http=ADDR     serve /debug/pprof/ on ADDR while CMD runs\n"
     "                      (127.0.0.1:6060, :0 = any free port; see\n"
     "                      PPROF_HTTP_PORTFILE). Without -o there is no\n"
@@ -110,12 +115,13 @@ int main(int argc, char **argv)
         { "block", required_argument, NULL, 'b' },
         { "threadcreate", required_argument, NULL, 'T' },
         { "http", required_argument, NULL, 'w' },
+        { "trace", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     const char *cpu = "cpu.pb.gz", *heap = NULL, *mutex = NULL, *block = NULL;
-    const char *http = NULL, *allocs = NULL, *tcreate = NULL;
+    const char *http = NULL, *allocs = NULL, *tcreate = NULL, *trace = NULL;
     bool cpu_given = false;
     long rate = 0, heap_rate = -1;
     char libbuf[PATH_MAX + 64], num[32], *preload;
@@ -136,6 +142,7 @@ int main(int argc, char **argv)
         case 'm': mutex = optarg; break;
         case 'b': block = optarg; break;
         case 'T': tcreate = optarg; break;
+        case 't': trace = optarg; break;
         case 'w':
             if (!*optarg)
                 tool_usage_error("--http wants an address");
@@ -156,13 +163,14 @@ int main(int argc, char **argv)
         tool_usage_error("-o wants a file name");
     {
         static const char *const names[] = { "--heap", "--allocs", "--mutex",
-                                              "--block", "--threadcreate" };
-        const char *files[] = { heap, allocs, mutex, block, tcreate };
+                                              "--block", "--threadcreate",
+                                              "--trace" };
+        const char *files[] = { heap, allocs, mutex, block, tcreate, trace };
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
             if (files[i] && !*files[i])
                 tool_usage_error("%s wants a file name", names[i]);
     }
-    if (http && !cpu_given)
+    if ((http || trace) && !cpu_given)
         cpu = NULL;
     lib = find_lib(libbuf, sizeof(libbuf));
     old = getenv("LD_PRELOAD");
@@ -183,6 +191,7 @@ int main(int argc, char **argv)
     unsetenv("PPROF_BLOCK");
     unsetenv("PPROF_THREADCREATE");
     unsetenv("PPROF_HTTP");
+    unsetenv("PPROF_TRACE");
     if ((cpu && setenv("PPROF_CPU", cpu, 1) != 0) ||
         (heap && setenv("PPROF_HEAP", heap, 1) != 0) ||
         (allocs && setenv("PPROF_ALLOCS", allocs, 1) != 0) ||
@@ -190,6 +199,7 @@ int main(int argc, char **argv)
         (mutex && setenv("PPROF_MUTEX", mutex, 1) != 0) ||
         (block && setenv("PPROF_BLOCK", block, 1) != 0) ||
         (http && setenv("PPROF_HTTP", http, 1) != 0) ||
+        (trace && setenv("PPROF_TRACE", trace, 1) != 0) ||
         setenv("LD_PRELOAD", preload, 1) != 0)
         tool_die("cannot set the environment: %s", strerror(errno));
     if (rate) {

@@ -106,6 +106,21 @@ void pf__cap_handlers_retire(void *p);
  * a handler (it would never be counted out). */
 void pf__cap_sigmask_internal(sigset_t *set);
 
+/* Timeline of a traced CPU profile (trace.c); callers hold the CPU
+ * control lock. Begin allocates and publishes the ring; end unpublishes
+ * and retires it. */
+int pf__cap_trace_begin(void);
+void pf__cap_trace_end(void);
+/* The calling thread (TID) exits: keep its name for the timeline. */
+void pf__cap_trace_thread_exit(int tid);
+/* After the handlers are quiesced: the timeline as Chrome Trace Event
+ * JSON to W. P = the CPU profile built from the table, ENTRY_SAMPLE[i]
+ * = P's sample of table entry i (PF_NONE: none) for NENTRIES entries;
+ * START_MONO = CLOCK_MONOTONIC ns at start; PERIOD = sampling period. */
+int pf__cap_trace_write(pf_writer w, const pf_profile *p,
+                        const uint32_t *entry_sample, size_t nentries,
+                        int64_t start_mono, int64_t period);
+
 /* Refresh the snapshot of readable ranges (for the unwinder). */
 int pf__cap_ranges_refresh(void);
 

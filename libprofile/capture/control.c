@@ -175,6 +175,7 @@ static int64_t g_start_ns, g_start_mono;
 static struct sigaction g_old_action;
 static bool g_installed;
 static uint32_t g_gen;
+static bool g_traced;           /* the running profile records a timeline */
 
 static int64_t now_ns(clockid_t c)
 {
@@ -291,6 +292,8 @@ static void cpu_thread_detach(void)
     pf__cap_lock(&g_ctl);
     if (g_running && tid && (s = slot_find(tid)) != NULL)
         slot_release(s);
+    if (g_running && g_traced)
+        pf__cap_trace_thread_exit(tid);
     pf__cap_unlock(&g_ctl);
 }
 
@@ -331,7 +334,7 @@ static void quiesce_and_disarm(void)
     pf__cap_handlers_wait();
 }
 
-static int cpu_start(pf_writer w);
+static int cpu_start(pf_writer w, bool traced);
 
 /* The profiler's own allocations and locks stay out of the heap and
  * contention profiles (in_hook). */
@@ -340,12 +343,22 @@ int pf_capture_cpu_start(pf_writer w)
     int err;
 
     pf__cap_tls_sigvar.in_hook++;
-    err = cpu_start(w);
+    err = cpu_start(w, false);
     pf__cap_tls_sigvar.in_hook--;
     return err;
 }
 
-static int cpu_start(pf_writer w)
+int pf_capture_cpu_start_trace(pf_writer w)
+{
+    int err;
+
+    pf__cap_tls_sigvar.in_hook++;
+    err = cpu_start(w, true);
+    pf__cap_tls_sigvar.in_hook--;
+    return err;
+}
+
+static int cpu_start(pf_writer w, bool traced)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     struct sigaction sa;
@@ -371,6 +384,9 @@ static int cpu_start(pf_writer w)
     atomic_store(&t->drop_busy, 0);
     atomic_store(&t->drop_full, 0);
     atomic_store(&t->drop_value, 0);
+    if (traced && (err = pf__cap_trace_begin()) < 0)
+        goto done;
+    g_traced = traced;
     if (!g_installed) {
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = pf__cap_prof_handler_sig;
@@ -397,6 +413,7 @@ static int cpu_start(pf_writer w)
     }
 done:
     if (err < 0 && t->e && !g_running) {
+        pf__cap_trace_end();
         pf__cap_handlers_retire(t->e);
         t->e = NULL;
     }
@@ -404,8 +421,11 @@ done:
     return err;
 }
 
-/* After quiescing: turn the table into a profile. */
-static int cpu_build(pf_profile **out, int64_t duration)
+/* After quiescing: turn the table into a profile. ENTRY_SAMPLE, if
+ * not NULL, gets the sample index of each table entry (PF_NONE for
+ * empty entries), for the timeline. */
+static int cpu_build(pf_profile **out, int64_t duration,
+                     uint32_t *entry_sample)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     pf_cap_builder b;
@@ -422,11 +442,16 @@ static int cpu_build(pf_profile **out, int64_t duration)
     pf_profile_set_period(b.p, period);
     pf_profile_set_time(b.p, g_start_ns);
     pf_profile_set_duration(b.p, duration);
-    for (size_t i = 0; i <= t->mask; i++) {
+    for (size_t i = 0, ns = 0; i <= t->mask; i++) {
         pf_cap_entry *e = &t->e[i];
         int64_t v[2];
+        if (entry_sample)
+            entry_sample[i] = PF_NONE;
         if (atomic_load(&e->state) != PF_CAP_SLOT_FULL)
             continue;
+        if (entry_sample)
+            entry_sample[i] = (uint32_t)ns;
+        ns++;
         v[0] = atomic_load(&e->count);
         v[1] = atomic_load(&e->value);
         if ((err = pf__cap_builder_sample(&b, e->pcs, (int)e->depth, true, v,
@@ -445,9 +470,12 @@ done:
     return err;
 }
 
-static int cpu_stop(pf_profile **out, pf_writer *w)
+/* Stop; with TRACE, the timeline goes to *TRACE (a traced profile
+ * only). */
+static int cpu_stop(pf_profile **out, pf_writer *w, const pf_writer *trace)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
+    uint32_t *entry_sample = NULL;
     int64_t duration;
     int err;
 
@@ -456,6 +484,16 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     pf__cap_lock(&g_ctl);
     if (!g_running) {
         err = pf__error_set(PF_EINVAL, "cpu profiling is not running");
+        goto done;
+    }
+    if (trace && !g_traced) {
+        err = pf__error_set(PF_EINVAL, "cpu profile has no timeline (not "
+                            "started with pf_capture_cpu_start_trace)");
+        goto done;
+    }
+    if (trace && !(entry_sample = pf__malloc((t->mask + 1) *
+                                             sizeof(*entry_sample)))) {
+        err = pf__error_oom();
         goto done;
     }
     quiesce_and_disarm();
@@ -472,10 +510,21 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     }
     duration = now_ns(CLOCK_MONOTONIC) - g_start_mono;
     *w = g_writer;
-    err = cpu_build(out, duration);
+    err = cpu_build(out, duration, entry_sample);
+    if (err == PF_OK && trace) {
+        err = pf__cap_trace_write(*trace, *out, entry_sample, t->mask + 1,
+                                  g_start_mono, 1000000000 / g_hz);
+        if (err < 0) {
+            pf_profile_free(*out);
+            *out = NULL;
+        }
+    }
+    pf__cap_trace_end();
+    g_traced = false;
     pf__cap_handlers_retire(t->e);
     t->e = NULL;
 done:
+    pf__free(entry_sample);
     pf__cap_unlock(&g_ctl);
     pf__cap_tls_sigvar.in_hook--;
     return err;
@@ -485,7 +534,25 @@ int pf_capture_cpu_stop_profile(pf_profile **out)
 {
     pf_writer w;
 
-    return cpu_stop(out, &w);
+    return cpu_stop(out, &w, NULL);
+}
+
+int pf_capture_cpu_stop_trace(pf_profile **out, pf_writer trace)
+{
+    pf_profile *p = NULL;
+    pf_writer w;
+    int err;
+
+    if (out)
+        *out = NULL;
+    if (!trace.write)
+        return pf__error_set(PF_EINVAL, "cpu timeline: no writer");
+    err = cpu_stop(&p, &w, &trace);
+    if (out)
+        *out = p;
+    else
+        pf_profile_free(p);
+    return err;
 }
 
 int pf_capture_cpu_stop(void)
@@ -494,7 +561,7 @@ int pf_capture_cpu_stop(void)
     pf_writer w;
     int err;
 
-    if ((err = cpu_stop(&p, &w)) < 0)
+    if ((err = cpu_stop(&p, &w, NULL)) < 0)
         return err;
     pf__cap_tls_sigvar.in_hook++;
     err = pf_profile_encode(p, w, NULL);
@@ -524,6 +591,9 @@ void pf__cap_cpu_atfork_child(void)
         atomic_store(&pf__cap_tslots_sigvar[i].tid, 0);
     }
     g_running = false;
+    g_traced = false;
+    /* the ring is the parent's business (left to it, as the table) */
+    atomic_store(&pf__cap_trace_sigvar, NULL);
     /* A start or stop was under way (g_ctl held): t->e may be freed
      * already or about to be; leave it to the parent. */
     if (!torn)

@@ -44,9 +44,12 @@ void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc)
         int n;
 
         if (delta > 0) {
+            int entry;
             n = pf__cap_unwind_uc_sig(uc, pcs, PF_CAP_MAX_DEPTH);
-            pf__cap_stacktab_add_sig(&pf__cap_cpu_tab_sigvar, pcs, n,
-                                     pf__cap_tls_sigvar.labels, 1, delta);
+            entry = pf__cap_stacktab_add_sig(&pf__cap_cpu_tab_sigvar, pcs, n,
+                                             pf__cap_tls_sigvar.labels, 1,
+                                             delta);
+            pf__cap_trace_add_sig(atomic_load(&s->tid), entry, delta);
         }
     }
     pf__cap_handler_leave_sig(mark);

@@ -88,8 +88,8 @@ typedef struct pf_cap_stacktab {
 
 /* Add (COUNT, VALUE) to the entry of (PCS[0..N), LABELS). Never blocks:
  * counts a drop when the slot is being written by another handler or
- * the probe sequence is full. */
-void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
+ * the probe sequence is full. Returns the entry's index, -1 if dropped. */
+int pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
                               int n, const struct pf_labelset *labels,
                               int64_t count, int64_t value);
 
@@ -129,6 +129,24 @@ typedef struct pf_cap_dump {
 } pf_cap_dump;
 extern pf_cap_dump *_Atomic pf__cap_dump_sigvar;
 void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc);
+
+/* ------------------------------------------------------------------ */
+/* Timeline of CPU samples (sigtrace.c): a pre-allocated ring the SIGPROF
+ * handler appends to while a traced CPU profile runs. */
+typedef struct pf_cap_tev {
+    _Atomic int64_t ts;            /* CLOCK_MONOTONIC ns; 0 = not written */
+    int64_t cpu;                   /* thread CPU ns since its last sample */
+    int32_t tid;
+    int32_t entry;                 /* stack table index, -1 = dropped */
+} pf_cap_tev;
+typedef struct pf_cap_tring {
+    pf_cap_tev *ev;
+    uint64_t mask;                 /* capacity - 1, power of two */
+    _Atomic uint64_t next;         /* events ever claimed */
+} pf_cap_tring;
+extern pf_cap_tring *_Atomic pf__cap_trace_sigvar;
+/* Append one sample (oldest overwritten when the ring is full). */
+void pf__cap_trace_add_sig(int tid, int entry, int64_t cpu_ns);
 
 /* ------------------------------------------------------------------ */
 /* In-handler markers (sigmark.c)
