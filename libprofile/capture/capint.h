@@ -172,6 +172,10 @@ int pf__cap_builder_sample_num(pf_cap_builder *b, const uintptr_t *pcs,
 /* Symbolize (when the symbolizer is available) and hand over. */
 int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out);
 
+/* Per location of P (*OUT, pf__malloc'd): its address minus the start
+ * of the function symbol holding it, PF__NO_OFFSET if unknown. */
+int pf__cap_func_offsets(const pf_profile *p, uint64_t **out);
+
 /* Hex GNU build id of the ELF file PATH into BUF ("" if none). */
 void pf__cap_build_id(const char *path, char *buf, size_t size);
 
