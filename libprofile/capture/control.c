@@ -334,31 +334,31 @@ static void quiesce_and_disarm(void)
     pf__cap_handlers_wait();
 }
 
-static int cpu_start(pf_writer w, bool traced);
+static int cpu_start_locked(pf_writer w, bool traced);
 
 /* The profiler's own allocations and locks stay out of the heap and
  * contention profiles (in_hook). */
-int pf_capture_cpu_start(pf_writer w)
+static int cpu_start(pf_writer w, bool traced)
 {
     int err;
 
     pf__cap_tls_sigvar.in_hook++;
-    err = cpu_start(w, false);
+    err = cpu_start_locked(w, traced);
     pf__cap_tls_sigvar.in_hook--;
     return err;
+}
+
+int pf_capture_cpu_start(pf_writer w)
+{
+    return cpu_start(w, false);
 }
 
 int pf_capture_cpu_start_trace(pf_writer w)
 {
-    int err;
-
-    pf__cap_tls_sigvar.in_hook++;
-    err = cpu_start(w, true);
-    pf__cap_tls_sigvar.in_hook--;
-    return err;
+    return cpu_start(w, true);
 }
 
-static int cpu_start(pf_writer w, bool traced)
+static int cpu_start_locked(pf_writer w, bool traced)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     struct sigaction sa;

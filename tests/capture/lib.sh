@@ -41,3 +41,25 @@ wait_for() {
     done
     [ -s "$1" ]
 }
+
+# For tests that talk to a preloaded /debug/pprof/ endpoint: skip
+# without curl; pprof's cache and the sanitizer's link-order check
+# (the preloaded library comes before libasan) out of the way.
+need_http() {
+    command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
+    export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}
+
+# http_record [PPROFRECORD OPTIONS] -- CMD...: pprofrecord
+# --http=127.0.0.1:0 in the background (at most 60 s; output in
+# $WORK/run.out and run.err), its pid in $pid and its /debug/pprof URL
+# in $U once it listens.
+http_record() {
+    rm -f "$WORK/port"
+    PPROF_HTTP_PORTFILE="$WORK/port" timeout 60 "$BIN/pprofrecord" \
+        --http=127.0.0.1:0 "$@" >"$WORK/run.out" 2>"$WORK/run.err" &
+    pid=$!
+    wait_for "$WORK/port" $pid || { cat "$WORK/run.err"; die "no port file"; }
+    U="http://127.0.0.1:$(cat "$WORK/port")/debug/pprof"
+}

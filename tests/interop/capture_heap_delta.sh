@@ -10,18 +10,12 @@
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
 need_workload preload_heaprate
-command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
-export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+need_http
 B="$CAPBIN/preload_heaprate"
 cd "$WORK"
 trap 'touch "$WORK/stop"; wait' EXIT
 
-PPROF_HTTP_PORTFILE="$WORK/port" timeout 60 "$BIN/pprofrecord" --http=127.0.0.1:0 \
-    --heap-rate=16384 -- "$B" "$WORK/stop" >run.out 2>run.err &
-pid=$!
-wait_for "$WORK/port" $pid || { cat run.err; die "no port file"; }
-U="http://127.0.0.1:$(cat "$WORK/port")/debug/pprof"
+http_record --heap-rate=16384 -- "$B" "$WORK/stop"
 sleep 1    # past the start: the ring is full, in use is steady
 curl -sf -o heap.pb.gz --max-time 30 "$U/heap?seconds=2" || die "heap?seconds=2 failed"
 pprof -top -sample_index=alloc_space -unit=B "$U/allocs?seconds=2" >allocs.top ||

@@ -10,18 +10,12 @@
 . "$(dirname "$0")/../capture/lib.sh"
 need_go
 need_workload preload_sleep
-command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
-export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+need_http
 B="$CAPBIN/preload_sleep"
 cd "$WORK"
 trap 'touch "$WORK/stop"; wait' EXIT
 
-PPROF_HTTP_PORTFILE="$WORK/port" timeout 60 "$BIN/pprofrecord" --http=127.0.0.1:0 \
-    -- "$B" "$WORK/stop" >run.out 2>run.err &
-pid=$!
-wait_for "$WORK/port" $pid || { cat run.err; die "no port file"; }
-U="http://127.0.0.1:$(cat "$WORK/port")/debug/pprof"
+http_record -- "$B" "$WORK/stop"
 sleep 0.5   # the threads are in their calls
 for i in $(seq 50); do
     case $((i % 3)) in

@@ -12,9 +12,7 @@
 need_go
 need_workload preload_timeline
 command -v node >/dev/null 2>&1 || { echo "node not installed"; exit 77; }
-command -v curl >/dev/null 2>&1 || { echo "curl not installed"; exit 77; }
-export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+need_http
 B="$CAPBIN/preload_timeline"
 R="$BIN/pprofrecord"
 CHECK="$(cd "$(dirname "$0")/../capture" && pwd)/trace_check.js"
@@ -37,11 +35,7 @@ pprof -top "$B" cpu.pb.gz | awk '$6 == "timeline_busy" { f = 1 } END { exit !f }
     die "the CPU profile beside the timeline lacks timeline_busy"
 
 # the HTTP route
-PPROF_HTTP_PORTFILE="$WORK/port" timeout 60 "$R" --http=127.0.0.1:0 -- \
-    "$B" 50 "$WORK/stop" >run.out 2>run.err &
-pid=$!
-wait_for "$WORK/port" $pid || { cat run.err; die "no port file"; }
-U="http://127.0.0.1:$(cat "$WORK/port")/debug/pprof"
+http_record -- "$B" 50 "$WORK/stop"
 for s in 1 2; do
     t0=$(date +%s%N)
     code=$(curl -s -o "h$s.json" -D "h$s.hdr" -w '%{http_code}' --max-time 30 "$U/trace?seconds=$s")

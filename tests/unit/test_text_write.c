@@ -58,6 +58,8 @@ enum { W_DEBUG1, W_DEBUG2, W_FOLDED };
 
 /* The writer's output as a NUL-terminated string (caller frees);
  * asserts that it succeeds. */
+static char *take_string(pf_membuf *mb);
+
 static char *render(const pf_profile *p, int which, int idx)
 {
     pf_membuf mb = PF_MEMBUF_INIT;
@@ -65,16 +67,24 @@ static char *render(const pf_profile *p, int which, int idx)
     int err = which == W_DEBUG1 ? pf_profile_write_debug1(p, w)
               : which == W_DEBUG2 ? pf_profile_write_debug2(p, w)
                                   : pf_profile_write_folded(p, w, idx);
-    char *s;
 
     if (err != PF_OK)
         fail_msg("writer failed: %s", pf_error_last());
-    s = malloc(mb.len + 1);
+    return take_string(&mb);
+}
+
+/* MB's bytes as a NUL-terminated string (caller frees); MB released. */
+static char *take_string(pf_membuf *mb)
+{
+    pf_membuf m = *mb;
+    char *s;
+
+    s = malloc(m.len + 1);
     assert_non_null(s);
-    if (mb.len)
-        memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
+    if (m.len)
+        memcpy(s, m.data, m.len);
+    s[m.len] = '\0';
+    pf_membuf_release(mb);
     return s;
 }
 
@@ -434,17 +444,10 @@ static void test_text_write__block_header(void **state)
 static char *render_opts(const pf_profile *p, const pf__debug1_opts *o)
 {
     pf_membuf mb = PF_MEMBUF_INIT;
-    char *s;
 
     if (pf__profile_write_debug1(p, pf_writer_membuf(&mb), o) != PF_OK)
         fail_msg("writer failed: %s", pf_error_last());
-    s = malloc(mb.len + 1);
-    assert_non_null(s);
-    if (mb.len)
-        memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
-    return s;
+    return take_string(&mb);
 }
 
 static void test_text_write__mutex_opts_period_and_offsets(void **state)
