@@ -235,8 +235,10 @@ int pf__cap_trace_write(pf_writer w, const pf_profile *p,
     for (uint64_t i = first; i < next; i++) {
         const pf_cap_tev *e = &r->ev[i & r->mask];
         int64_t ts = atomic_load(&e->ts);
-        if (ts == 0 || ts < start_mono)
-            continue;   /* never finished by its handler */
+        /* never finished by its handler, or a thread whose timer was
+         * being released (tid 0) */
+        if (ts == 0 || ts < start_mono || e->tid <= 0)
+            continue;
         atomic_store_explicit(&ev[n].ts, ts - start_mono,
                               memory_order_relaxed);
         ev[n].cpu = e->cpu;
