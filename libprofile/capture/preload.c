@@ -258,7 +258,7 @@ __attribute__((destructor)) static void pf_capture_fini(void)
         int err;
 
         g_cpu_on = false;
-        err = pf_capture_cpu_stop_trace(&cpu, w);
+        err = cpu_err = pf_capture_cpu_stop_trace(&cpu, w);
         if (err == PF_OK && (err = w.write(w.ctx, "", 1)) < 0)
             err = pf__error_oom();
         if (err == PF_OK)
@@ -266,7 +266,6 @@ __attribute__((destructor)) static void pf_capture_fini(void)
         if (err < 0)
             say("cannot write the %s: %s", "timeline", pf_error_last());
         pf_membuf_release(&mb);
-        cpu_err = err;
     }
     for (int i = 0; i < NOUT; i++) {
         pf_profile *p = NULL;
@@ -296,5 +295,6 @@ __attribute__((destructor)) static void pf_capture_fini(void)
                 pf_error_last());
         pf_profile_free(p);
     }
+    pf_profile_free(cpu);       /* a timeline without a CPU profile file */
     pf__cap_tls_sigvar.in_hook--;
 }

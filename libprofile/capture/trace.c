@@ -246,7 +246,8 @@ int pf__cap_trace_write(pf_writer w, const pf_profile *p,
         ev[n].entry = e->entry;
         n++;
     }
-    qsort(ev, n, sizeof(*ev), cmp_tev);
+    if (n)
+        qsort(ev, n, sizeof(*ev), cmp_tev);
 
     if ((err = pf__writef(w, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":["
                              "\n{\"ph\":\"M\",\"name\":\"process_name\","
