@@ -101,10 +101,11 @@ bool pf__cap_handlers_wait(void);
 /* Free P once no handler can be reading it: now if the wait succeeds,
  * else at a later successful wait. */
 void pf__cap_handlers_retire(void *p);
-/* Add the C library's internal signals (glibc's SIGCANCEL) to SET, for
- * the sa_mask of our handlers: a cancellation must not unwind through
- * a handler (it would never be counted out). */
-void pf__cap_sigmask_internal(sigset_t *set);
+/* The sa_mask of our handlers: every signal but the synchronous faults,
+ * the C library's internal ones (glibc's SIGCANCEL) included, so that
+ * neither a cancellation nor a handler of the program runs on top of
+ * ours (a cancellation would unwind through it, never counted out). */
+void pf__cap_handler_mask(sigset_t *set);
 
 /* Timeline of a traced CPU profile (trace.c); callers hold the CPU
  * control lock. Begin allocates and publishes the ring; end unpublishes

@@ -391,8 +391,7 @@ static int cpu_start_locked(pf_writer w, bool traced)
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = pf__cap_prof_handler_sig;
         sa.sa_flags = SA_SIGINFO | SA_RESTART;
-        sigemptyset(&sa.sa_mask);
-        pf__cap_sigmask_internal(&sa.sa_mask);
+        pf__cap_handler_mask(&sa.sa_mask);
         if (sigaction(SIGPROF, &sa, &g_old_action) != 0) {
             err = pf__error_set(PF_EIO, "cannot install the SIGPROF "
                                 "handler: %s", strerror(errno));

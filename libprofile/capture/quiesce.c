@@ -4,12 +4,14 @@
  *
  * No wait here depends on something a dead or cancelled thread was
  * supposed to do:
- * - the handlers block the C library's internal signals (glibc's
- *   SIGCANCEL), so an asynchronous cancellation, or a deferred one of
- *   a thread blocked in a cancellation point, waits until the handler
- *   has returned instead of unwinding through it;
+ * - the handlers block every asynchronous signal, the C library's
+ *   internal ones (glibc's SIGCANCEL) included, so an asynchronous
+ *   cancellation, or a deferred one of a thread blocked in a
+ *   cancellation point, waits until the handler has returned instead
+ *   of unwinding through it, and no handler of the program runs on
+ *   top of ours;
  * - a thread that still leaves a handler without returning (exit from
- *   a handler of the program nested in ours) has its marker cleared
+ *   a fault handler of the program nested in ours) has its marker cleared
  *   by its exit path (pf__cap_mark_release, from the thread-exit key
  *   destructor), and a waiter resets the markers of threads that no
  *   longer exist (tgkill with signal 0: ESRCH);
@@ -188,14 +190,24 @@ void pf__cap_handlers_retire(void *p)
     pf__cap_unlock(&g_retired_lock);
 }
 
-void pf__cap_sigmask_internal(sigset_t *set)
+void pf__cap_handler_mask(sigset_t *set)
 {
-    /* glibc's own real-time signals, from 32 to SIGRTMIN - 1 (SIGCANCEL
-     * is 32). sigaddset refuses them, and the kernel's sigset is a bit
-     * array: set the bits directly. */
+    static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP,
+                                  SIGSYS, SIGABRT };
     unsigned long *w = (unsigned long *)(void *)set;
     const int bits = 8 * (int)sizeof(*w);
 
+    /* Every asynchronous signal waits the few microseconds our handler
+     * runs: no handler of the program runs on top of ours (its stacks
+     * would show our frames, and it could leave ours by longjmp or
+     * pthread_exit). Faults stay open: blocked, they would kill the
+     * process. sigfillset leaves out glibc's own real-time signals,
+     * from 32 to SIGRTMIN - 1 (SIGCANCEL is 32), and sigaddset refuses
+     * them; the kernel's sigset is a bit array: set their bits
+     * directly. */
+    sigfillset(set);
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+        sigdelset(set, faults[i]);
     for (int s = 32; s < SIGRTMIN; s++)
         w[(s - 1) / bits] |= 1ul << ((s - 1) % bits);
 }

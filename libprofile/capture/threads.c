@@ -185,8 +185,7 @@ static int install_dump_handler(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = pf__cap_dump_handler_sig;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    pf__cap_sigmask_internal(&sa.sa_mask);
+    pf__cap_handler_mask(&sa.sa_mask);
     if (sigaction(DUMP_SIGNAL, &sa, NULL) != 0)
         return pf__error_set(PF_EIO, "cannot install the thread dump "
                              "handler: %s", strerror(errno));
