@@ -296,6 +296,25 @@ int pf__writef(pf_writer w, const char *fmt, ...)
  * its code point in *CP; 0 for bytes that are not one (overlong forms,
  * surrogates, above U+10FFFF, truncated). text_write_common.c. */
 size_t pf__utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
+/* Go debug=1 text (text_write_debug1.c) with what the profile itself
+ * does not carry, known to the capture module. */
+#define PF__NO_OFFSET UINT64_MAX
+enum { PF__D1_GUESS, PF__D1_BLOCK, PF__D1_MUTEX };
+typedef struct pf__debug1_opts {
+    /* per location: its address minus the start of its function, for
+     * the "#" lines' "+0x..." (PF__NO_OFFSET: unknown, written +0x0);
+     * NULL: all unknown */
+    const uint64_t *func_offset;
+    /* contention profiles: which header; guessed from the leaves
+     * (Unlock functions: mutex) with PF__D1_GUESS */
+    int contention;
+    /* mutex: the sampling fraction the values are scaled by; written
+     * as "sampling period=" with the values divided by it, as Go
+     * (1 when some value is not a multiple of it) */
+    int64_t mutex_period;
+} pf__debug1_opts;
+int pf__profile_write_debug1(const pf_profile *p, pf_writer w,
+                             const pf__debug1_opts *o);
 
 bool pf__is_gzip(const void *buf, size_t len);
 /* Gunzip BUF (all members) into *OUT (pf__malloc'd, caller frees),

@@ -767,6 +767,22 @@ static int linkage_from_symtab(pf_sym_file *f, sym_node *nd, sym_cu *cu,
     return PF_OK;
 }
 
+int pf__sym_file_func_start(pf_sym_file *f, uint64_t a, uint64_t *out,
+                            bool *found)
+{
+    const sym_entry *s;
+
+    *out = 0;
+    *found = false;
+    if (!f->syms_loaded)
+        PF_TRY(load_syms(f));
+    if ((s = sym_find(f, a, false)) != NULL) {
+        *out = s->addr;
+        *found = true;
+    }
+    return PF_OK;
+}
+
 int pf__sym_file_resolve(pf_sym_file *f, uint64_t a,
                          const pf_sym_frame **frames, size_t *n,
                          bool *from_dwarf)

@@ -104,6 +104,10 @@ int pf__sym_file_has_symtab(pf_sym_file *f, bool *out);
 int pf__sym_file_elf_addr(const pf_sym_file *f, uint64_t *out,
                           uint64_t start, uint64_t limit, uint64_t offset,
                           uint64_t addr);
+/* Start (ELF address) of the function symbol that holds the ELF
+ * address A: true with *OUT, false if no symbol covers A. */
+int pf__sym_file_func_start(pf_sym_file *f, uint64_t a, uint64_t *out,
+                            bool *found);
 /* Resolve the ELF address A: *FRAMES (valid until the next call) gets
  * *N frames, innermost first; *N == 0 when nothing covers A.
  * *FROM_DWARF tells whether DWARF found the function. */

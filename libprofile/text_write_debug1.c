@@ -28,6 +28,7 @@ typedef struct d1 {
     uint64_t *addr;             /* per location, see pf__text_addresses */
     char *line;                 /* scratch for one output line */
     size_t line_cap;
+    const pf__debug1_opts *o;   /* never NULL */
 } d1;
 
 static int find_type(const pf_profile *p, const char *type, const char *unit)
@@ -48,8 +49,9 @@ static int find_type(const pf_profile *p, const char *type, const char *unit)
  * innermost first, all with the location's PC. Unlike the runtime we
  * do not hide leading runtime.* frames (or runtime.goexit): these
  * lines are the only symbols the text carries, and our reader takes
- * them back from here. profile.proto keeps no function entry, so the
- * offset is written as 0. */
+ * them back from here. profile.proto keeps no function entry: the
+ * offset comes from the caller (pf__debug1_opts, the capture module
+ * reads the symbol tables), else it is written as 0. */
 static int frame_lines(d1 *c, const uint32_t *locs, size_t n)
 {
     const pf_profile *p = c->p;
@@ -64,6 +66,8 @@ static int frame_lines(d1 *c, const uint32_t *locs, size_t n)
         const pf_location *l = &p->locations[locs[i]];
         const pf_line *ln = pf__loc_lines(p, l);
         uint64_t pc = c->addr[locs[i]];
+        uint64_t off = c->o->func_offset ? c->o->func_offset[locs[i]]
+                                         : PF__NO_OFFSET;
         size_t nl = l->nline ? l->nline : 1;
 
         for (j = 0; j < nl; j++) {
@@ -83,8 +87,9 @@ static int frame_lines(d1 *c, const uint32_t *locs, size_t n)
                 *d++ = '\t';
                 memcpy(d, name, namel);
                 d += namel;
-                memcpy(d, "+0x0\t", 5);
-                d += 5;
+                memcpy(d, "+0x", 3);
+                d = pf__fmt_hex(d + 3, off == PF__NO_OFFSET ? 0 : off);
+                *d++ = '\t';
                 memcpy(d, f->filename, filel);
                 d += filel;
                 *d++ = ':';
@@ -480,7 +485,10 @@ static int cmp_contrec(const void *a, const void *b)
 static int write_contention(d1 *c, int ic, int id)
 {
     const pf_profile *p = c->p;
-    bool mutex = looks_like_mutex(p);
+    bool mutex = c->o->contention == PF__D1_GUESS
+                     ? looks_like_mutex(p)
+                     : c->o->contention == PF__D1_MUTEX;
+    int64_t period = mutex && c->o->mutex_period > 1 ? c->o->mutex_period : 1;
     contrec *r = NULL;
     size_t i;
     int err = PF_OK;
@@ -498,21 +506,25 @@ static int write_contention(d1 *c, int ic, int id)
         r[i].count = v[ic];
         r[i].delay = v[id];
         r[i].sample = (uint32_t)i;
+        if (v[ic] % period || v[id] % period)
+            period = 1;     /* not scaled by it: keep the values exact */
     }
     if (p->nsamples)
         qsort(r, p->nsamples, sizeof(*r), cmp_contrec);
-    /* One "cycle" per nanosecond: delays convert back exactly. */
-    if ((err = pf__tabw_printf(&c->tw, "--- %s:\ncycles/second=1000000000\n%s",
-                               mutex ? "mutex" : "contention",
-                               mutex ? "sampling period=1\n" : "")) < 0)
+    /* One "cycle" per nanosecond: delays convert back exactly. Values
+     * are raw, the reader scales them by the sampling period. */
+    if ((err = pf__tabw_printf(&c->tw, "--- %s:\ncycles/second=1000000000\n",
+                               mutex ? "mutex" : "contention")) < 0 ||
+        (mutex && (err = pf__tabw_printf(&c->tw, "sampling period=%lld\n",
+                                         (long long)period)) < 0))
         goto done;
     for (i = 0; i < p->nsamples; i++) {
         const pf_sample *s = &p->samples[r[i].sample];
         const uint32_t *locs = pf__sample_locs(p, s);
 
         if ((err = pf__tabw_printf(&c->tw, "%lld %lld @",
-                                   (long long)r[i].delay,
-                                   (long long)r[i].count)) < 0 ||
+                                   (long long)(r[i].delay / period),
+                                   (long long)(r[i].count / period))) < 0 ||
             (err = at_addresses(c, locs, s->nloc)) < 0 ||
             (err = frame_lines(c, locs, s->nloc)) < 0)
             goto done;
@@ -537,6 +549,13 @@ static void type_list(char *buf, size_t size, const pf_profile *p)
 
 int pf_profile_write_debug1(const pf_profile *p, pf_writer w)
 {
+    return pf__profile_write_debug1(p, w, NULL);
+}
+
+int pf__profile_write_debug1(const pf_profile *p, pf_writer w,
+                             const pf__debug1_opts *o)
+{
+    static const pf__debug1_opts none = { NULL, PF__D1_GUESS, 1 };
     d1 c;
     int io, ib, ao, ab, ic, id, err;
     char types[160];
@@ -554,6 +573,7 @@ int pf_profile_write_debug1(const pf_profile *p, pf_writer w)
 
     memset(&c, 0, sizeof(c));
     c.p = p;
+    c.o = o ? o : &none;
     if (!(io >= 0 && ib >= 0) && !(ic >= 0 && id >= 0)) {
         type_list(types, sizeof(types), p);
         if (find_type(p, "cpu", NULL) >= 0 ||

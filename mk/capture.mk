@@ -13,8 +13,8 @@
 
 CAP_SRCS := $(sort $(wildcard libprofile/capture/*.c))
 CAP_OBJS := $(CAP_SRCS:%.c=$(O)/%.o)
-CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o stacktab.o unwind.o \
-    unwind_dwarf.o)
+CAP_SIG_OBJS := $(addprefix $(O)/libprofile/capture/,sig.o sigmark.o sigtrace.o \
+    stacktab.o unwind.o unwind_dwarf.o)
 CAP_CFLAGS := $(LIB_CFLAGS) -fno-omit-frame-pointer -Ilibprofile/capture
 CAP_STATIC := $(O)/lib/libprofile-capture.a
 CAP_SHARED := $(O)/lib/libprofile-capture.so
@@ -300,3 +300,7 @@ $(O)/tests/test_unwind: $(O)/tests/unit/test_unwind.o $(UNIT_COMMON) \
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_COMMON) $(CAP_STATIC) \
 	    $(STATIC_LIB) $(TEST_LIBS) $(CAP_LIBS) -lpthread -lm
+
+# The cancellation workloads share their code.
+$(O)/tests/capture/preload_cancel $(O)/tests/capture/cancel: \
+    tests/capture/src/cancel_work.h

@@ -38,6 +38,11 @@ static const char usage_text[] =
     "                      and gives whole stacks of ordinary -O2 code,\n"
     "                      through libc and shared libraries; fp walks\n"
     "                      frame pointers only\n"
+    "      --trace=FILE    write a timeline of the CPU samples of every\n"
+    "                      thread (Chrome Trace Event JSON, for Perfetto\n"
+    "                      or chrome://tracing). The CPU profiler runs\n"
+    "                      from start to exit for it; without -o no CPU\n"
+    "                      profile file is written.\n"
     "      --http=ADDR     serve /debug/pprof/ on ADDR while CMD runs\n"
     "                      (127.0.0.1:6060, :0 = any free port; see\n"
     "                      PPROF_HTTP_PORTFILE). Without -o there is no\n"
@@ -52,6 +57,14 @@ static const char usage_text[] =
     "With --unwind=fp, only code built with -fno-omit-frame-pointer shows\n"
     "its callers. A command started by CMD through exec writes\n"
     "FILE.PID; forked children without exec write nothing.\n"
+    "\n"
+    "Profiling does not interrupt the program's system calls: a thread\n"
+    "blocked in the kernel is never signalled (the threads profile copies\n"
+    "its stack instead). Threads running in user space are signalled\n"
+    "(SIGPROF, the thread dump's real-time signal) with SA_RESTART, but\n"
+    "the kernel never restarts some calls (nanosleep, poll, select,\n"
+    "epoll_wait, ...; see signal(7)): one entered just as the signal\n"
+    "arrives can return EINTR, as under any profiler.\n"
     "\n"
     "Exit status: CMD's, or 1 if it cannot be run, 2 on usage error.\n";
 
@@ -109,12 +122,13 @@ int main(int argc, char **argv)
         { "threadcreate", required_argument, NULL, 'T' },
         { "http", required_argument, NULL, 'w' },
         { "unwind", required_argument, NULL, 'U' },
+        { "trace", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     const char *cpu = "cpu.pb.gz", *heap = NULL, *mutex = NULL, *block = NULL;
-    const char *http = NULL, *allocs = NULL, *tcreate = NULL;
+    const char *http = NULL, *allocs = NULL, *tcreate = NULL, *trace = NULL;
     const char *unwind = NULL;
     bool cpu_given = false;
     long rate = 0, heap_rate = -1;
@@ -136,6 +150,7 @@ int main(int argc, char **argv)
         case 'm': mutex = optarg; break;
         case 'b': block = optarg; break;
         case 'T': tcreate = optarg; break;
+        case 't': trace = optarg; break;
         case 'w':
             if (!*optarg)
                 tool_usage_error("--http wants an address");
@@ -162,13 +177,14 @@ int main(int argc, char **argv)
         tool_usage_error("-o wants a file name");
     {
         static const char *const names[] = { "--heap", "--allocs", "--mutex",
-                                              "--block", "--threadcreate" };
-        const char *files[] = { heap, allocs, mutex, block, tcreate };
+                                              "--block", "--threadcreate",
+                                              "--trace" };
+        const char *files[] = { heap, allocs, mutex, block, tcreate, trace };
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
             if (files[i] && !*files[i])
                 tool_usage_error("%s wants a file name", names[i]);
     }
-    if (http && !cpu_given)
+    if ((http || trace) && !cpu_given)
         cpu = NULL;
     lib = find_lib(libbuf, sizeof(libbuf));
     old = getenv("LD_PRELOAD");
@@ -190,6 +206,7 @@ int main(int argc, char **argv)
     unsetenv("PPROF_THREADCREATE");
     unsetenv("PPROF_HTTP");
     unsetenv("PPROF_UNWIND");
+    unsetenv("PPROF_TRACE");
     if ((cpu && setenv("PPROF_CPU", cpu, 1) != 0) ||
         (heap && setenv("PPROF_HEAP", heap, 1) != 0) ||
         (allocs && setenv("PPROF_ALLOCS", allocs, 1) != 0) ||
@@ -198,6 +215,7 @@ int main(int argc, char **argv)
         (block && setenv("PPROF_BLOCK", block, 1) != 0) ||
         (http && setenv("PPROF_HTTP", http, 1) != 0) ||
         (unwind && setenv("PPROF_UNWIND", unwind, 1) != 0) ||
+        (trace && setenv("PPROF_TRACE", trace, 1) != 0) ||
         setenv("LD_PRELOAD", preload, 1) != 0)
         tool_die("cannot set the environment: %s", strerror(errno));
     if (rate) {

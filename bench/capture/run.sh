@@ -57,6 +57,11 @@ for hz in 100 1000; do
     fi
 done
 
+# the execution timeline on top of the CPU profile (a ring append and a
+# clock read per sample; the JSON is written at exit)
+t=$(best "$REC" -o "$T/c.pb.gz" --trace="$T/t.json" --rate=1000 -- "$T/cpu_bench")
+echo "  capture 1000 Hz + --trace     $t ($(pct "$t" "$base")), timeline $(wc -c <"$T/t.json") bytes"
+
 echo "malloc-heavy (malloc_bench), best of $REPEAT, ms"
 base=$(best "$T/malloc_bench")
 echo "  glibc                        $base"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capint.h"
+#include "symbolize_int.h"
 
 /* ------------------------------------------------------------------ */
 /* GNU build id of an ELF file */
@@ -343,4 +344,63 @@ int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out)
     *out = b->p;
     b->p = NULL;
     return PF_OK;
+}
+
+/* "+0x..." of the debug=1 text: each location's offset from the start
+ * of the function symbol holding it, from the symbol tables of the
+ * mapped files (the proto has no function entries). */
+int pf__cap_func_offsets(const pf_profile *p, uint64_t **out)
+{
+    size_t nloc = pf_profile_location_count(p);
+    size_t nmap = pf_profile_mapping_count(p);
+    pf_sym_file **files = NULL;
+    bool *tried = NULL;
+    uint64_t *off;
+    int err = PF_OK;
+
+    *out = NULL;
+    if (!(off = pf__malloc((nloc ? nloc : 1) * sizeof(*off))) ||
+        (nmap && (!(files = pf__calloc(nmap, sizeof(*files))) ||
+                  !(tried = pf__calloc(nmap, sizeof(*tried)))))) {
+        err = pf__error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < nloc; i++) {
+        const pf_location *l = pf_profile_location(p, (uint32_t)i);
+        const pf_mapping *m;
+        pf_sym_status why;
+        char detail[128];
+        uint64_t ea, start;
+        bool found;
+
+        off[i] = PF__NO_OFFSET;
+        if (l->mapping == PF_NONE || l->mapping >= nmap)
+            continue;
+        m = pf_profile_mapping(p, l->mapping);
+        if (!tried[l->mapping]) {
+            tried[l->mapping] = true;
+            /* a file we cannot read keeps its offsets unknown */
+            if (*m->file && m->file[0] == '/')
+                pf__sym_file_open(&files[l->mapping], m->file, "", &why,
+                                  detail, sizeof(detail));
+        }
+        if (!files[l->mapping] ||
+            pf__sym_file_elf_addr(files[l->mapping], &ea, m->start, m->limit,
+                                  m->offset, l->address) < 0)
+            continue;
+        if ((err = pf__sym_file_func_start(files[l->mapping], ea, &start,
+                                           &found)) < 0)
+            goto done;
+        if (found && ea >= start)
+            off[i] = ea - start;
+    }
+    *out = off;
+    off = NULL;
+done:
+    for (size_t i = 0; files && i < nmap; i++)
+        pf__sym_file_free(files[i]);
+    pf__free(files);
+    pf__free(tried);
+    pf__free(off);
+    return err;
 }

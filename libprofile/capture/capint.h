@@ -95,6 +95,41 @@ int pf__cap_stack_from(uintptr_t fp, uintptr_t *pcs, int max) PF_CAP_NO_TSAN;
  * synchronous faults stay deliverable. */
 void pf__cap_block_async_signals(sigset_t *old);
 
+/* Signal-handler quiescence (quiesce.c; markers: sigpath.h). */
+/* Give this thread (TID) an in-handler marker, if any is free. */
+void pf__cap_mark_claim(int tid);
+/* Clear and free this thread's marker (its exit path). */
+void pf__cap_mark_release(void);
+/* Forked child: only this thread (now TID) exists. */
+void pf__cap_marks_fork_child(int tid);
+/* Wait until no handler is in flight, at most PF_CAP_QUIESCE_NS
+ * (markers of exited threads do not count): true if none is. Frees
+ * what was retired before it, when true. */
+bool pf__cap_handlers_wait(void);
+/* Free P once no handler can be reading it: now if the wait succeeds,
+ * else at a later successful wait. */
+void pf__cap_handlers_retire(void *p);
+/* The sa_mask of our handlers: every signal but the synchronous faults,
+ * the C library's internal ones (glibc's SIGCANCEL) included, so that
+ * neither a cancellation nor a handler of the program runs on top of
+ * ours (a cancellation would unwind through it, never counted out). */
+void pf__cap_handler_mask(sigset_t *set);
+
+/* Timeline of a traced CPU profile (trace.c); callers hold the CPU
+ * control lock. Begin allocates and publishes the ring; end unpublishes
+ * and retires it. */
+int pf__cap_trace_begin(void);
+void pf__cap_trace_end(void);
+/* The calling thread (TID) exits: keep its name for the timeline. */
+void pf__cap_trace_thread_exit(int tid);
+/* After the handlers are quiesced: the timeline as Chrome Trace Event
+ * JSON to W. P = the CPU profile built from the table, ENTRY_SAMPLE[i]
+ * = P's sample of table entry i (PF_NONE: none) for NENTRIES entries;
+ * START_MONO = CLOCK_MONOTONIC ns at start; PERIOD = sampling period. */
+int pf__cap_trace_write(pf_writer w, const pf_profile *p,
+                        const uint32_t *entry_sample, size_t nentries,
+                        int64_t start_mono, int64_t period);
+
 /* Refresh the snapshot of readable ranges (for the unwinder), and the
  * unwind tables if the loaded modules changed. */
 int pf__cap_ranges_refresh(void);
@@ -155,6 +190,10 @@ int pf__cap_builder_sample_num(pf_cap_builder *b, const uintptr_t *pcs,
                                int64_t num);
 /* Symbolize (when the symbolizer is available) and hand over. */
 int pf__cap_builder_finish(pf_cap_builder *b, pf_profile **out);
+
+/* Per location of P (*OUT, pf__malloc'd): its address minus the start
+ * of the function symbol holding it, PF__NO_OFFSET if unknown. */
+int pf__cap_func_offsets(const pf_profile *p, uint64_t **out);
 
 /* Hex GNU build id of the ELF file PATH into BUF ("" if none). */
 void pf__cap_build_id(const char *path, char *buf, size_t size);

@@ -97,6 +97,19 @@ PF_API int pf_capture_cpu_stop_profile(pf_profile **out);
 /* True while a CPU profile is running. */
 PF_API bool pf_capture_cpu_running(void);
 
+/* Execution timeline. pf_capture_cpu_start_trace is
+ * pf_capture_cpu_start that also records, for every sample, its
+ * thread, time and stack (in a pre-allocated ring of 2^17 samples; the
+ * oldest are overwritten beyond). pf_capture_cpu_stop_trace stops it,
+ * writes the timeline to TRACE as Chrome Trace Event JSON (Perfetto,
+ * chrome://tracing; docs/CAPTURE.md) and hands the CPU profile to *OUT
+ * (the caller's; OUT may be NULL to drop it). PF_EINVAL "cpu profile
+ * has no timeline" (nothing stopped) if the running profile was started
+ * without a timeline; a plain stop of a traced profile drops the
+ * timeline. */
+PF_API int pf_capture_cpu_start_trace(pf_writer w);
+PF_API int pf_capture_cpu_stop_trace(pf_profile **out, pf_writer trace);
+
 /* ------------------------------------------------------------------ */
 /* Labels                                                              */
 

@@ -40,6 +40,7 @@ void pf__cap_thread_init_self(void)
     if (t->tid)
         return;
     t->tid = (int)syscall(SYS_gettid);
+    pf__cap_mark_claim(t->tid);
     t->in_hook++;           /* pthread_getattr_np may allocate */
     if (pthread_getattr_np(pthread_self(), &at) == 0) {
         void *addr;
@@ -76,13 +77,6 @@ int pf__cap_stack_here(uintptr_t *pcs, int max, int skip)
 /* Snapshot of the readable mappings: bounds frame walks of threads we
  * know nothing about. The old snapshot is freed once no handler can
  * still be reading it. */
-static void wait_handlers(void)
-{
-    struct timespec ts = { 0, 200000 };
-
-    while (atomic_load(&pf__cap_in_handler_sigvar) != 0)
-        nanosleep(&ts, NULL);
-}
 
 static pf_cap_lock g_ranges_lock = PF_CAP_LOCK_INIT;
 
@@ -157,8 +151,7 @@ int pf__cap_ranges_refresh(void)
     rs->n = n;
     old = (pf_cap_ranges *)atomic_exchange(&pf__cap_ranges_sigvar, rs);
     rs = NULL;
-    wait_handlers();
-    pf__free(old);
+    pf__cap_handlers_retire(old);
 done:
     if (fd >= 0)
         close(fd);
@@ -186,6 +179,7 @@ static int64_t g_start_ns, g_start_mono;
 static struct sigaction g_old_action;
 static bool g_installed;
 static uint32_t g_gen;
+static bool g_traced;           /* the running profile records a timeline */
 
 static int64_t now_ns(clockid_t c)
 {
@@ -302,6 +296,8 @@ static void cpu_thread_detach(void)
     pf__cap_lock(&g_ctl);
     if (g_running && tid && (s = slot_find(tid)) != NULL)
         slot_release(s);
+    if (g_running && g_traced)
+        pf__cap_trace_thread_exit(tid);
     pf__cap_unlock(&g_ctl);
 }
 
@@ -338,26 +334,37 @@ static void quiesce_and_disarm(void)
     for (size_t i = 0; i < PF_CAP_MAX_TSLOTS; i++)
         if (atomic_load(&pf__cap_tslots_sigvar[i].tid))
             slot_release(&pf__cap_tslots_sigvar[i]);
-    wait_handlers();
+    /* bounded: the table is then retired, not freed (cpu_stop) */
+    pf__cap_handlers_wait();
 }
 
-static int cpu_start(pf_writer w);
+static int cpu_start_locked(pf_writer w, bool traced);
 
 /* The profiler's own allocations and locks stay out of the heap and
  * contention profiles (in_hook). */
-int pf_capture_cpu_start(pf_writer w)
+static int cpu_start(pf_writer w, bool traced)
 {
     int err;
 
     pf__cap_tls_sigvar.in_hook++;
-    err = cpu_start(w);
+    err = cpu_start_locked(w, traced);
     if (err == PF_OK)
         pf__cap_cfi_poll_start();
     pf__cap_tls_sigvar.in_hook--;
     return err;
 }
 
-static int cpu_start(pf_writer w)
+int pf_capture_cpu_start(pf_writer w)
+{
+    return cpu_start(w, false);
+}
+
+int pf_capture_cpu_start_trace(pf_writer w)
+{
+    return cpu_start(w, true);
+}
+
+static int cpu_start_locked(pf_writer w, bool traced)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     struct sigaction sa;
@@ -383,11 +390,14 @@ static int cpu_start(pf_writer w)
     atomic_store(&t->drop_busy, 0);
     atomic_store(&t->drop_full, 0);
     atomic_store(&t->drop_value, 0);
+    if (traced && (err = pf__cap_trace_begin()) < 0)
+        goto done;
+    g_traced = traced;
     if (!g_installed) {
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = pf__cap_prof_handler_sig;
         sa.sa_flags = SA_SIGINFO | SA_RESTART;
-        sigemptyset(&sa.sa_mask);
+        pf__cap_handler_mask(&sa.sa_mask);
         if (sigaction(SIGPROF, &sa, &g_old_action) != 0) {
             err = pf__error_set(PF_EIO, "cannot install the SIGPROF "
                                 "handler: %s", strerror(errno));
@@ -408,15 +418,19 @@ static int cpu_start(pf_writer w)
     }
 done:
     if (err < 0 && t->e && !g_running) {
-        pf__free(t->e);
+        pf__cap_trace_end();
+        pf__cap_handlers_retire(t->e);
         t->e = NULL;
     }
     pf__cap_unlock(&g_ctl);
     return err;
 }
 
-/* After quiescing: turn the table into a profile. */
-static int cpu_build(pf_profile **out, int64_t duration)
+/* After quiescing: turn the table into a profile. ENTRY_SAMPLE, if
+ * not NULL, gets the sample index of each table entry (PF_NONE for
+ * empty entries), for the timeline. */
+static int cpu_build(pf_profile **out, int64_t duration,
+                     uint32_t *entry_sample)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
     pf_cap_builder b;
@@ -433,11 +447,16 @@ static int cpu_build(pf_profile **out, int64_t duration)
     pf_profile_set_period(b.p, period);
     pf_profile_set_time(b.p, g_start_ns);
     pf_profile_set_duration(b.p, duration);
-    for (size_t i = 0; i <= t->mask; i++) {
+    for (size_t i = 0, ns = 0; i <= t->mask; i++) {
         pf_cap_entry *e = &t->e[i];
         int64_t v[2];
+        if (entry_sample)
+            entry_sample[i] = PF_NONE;
         if (atomic_load(&e->state) != PF_CAP_SLOT_FULL)
             continue;
+        if (entry_sample)
+            entry_sample[i] = (uint32_t)ns;
+        ns++;
         v[0] = atomic_load(&e->count);
         v[1] = atomic_load(&e->value);
         if ((err = pf__cap_builder_sample(&b, e->pcs, (int)e->depth, true, v,
@@ -456,9 +475,12 @@ done:
     return err;
 }
 
-static int cpu_stop(pf_profile **out, pf_writer *w)
+/* Stop; with TRACE, the timeline goes to *TRACE (a traced profile
+ * only). */
+static int cpu_stop(pf_profile **out, pf_writer *w, const pf_writer *trace)
 {
     pf_cap_stacktab *t = &pf__cap_cpu_tab_sigvar;
+    uint32_t *entry_sample = NULL;
     int64_t duration;
     int err;
 
@@ -469,6 +491,16 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     pf__cap_lock(&g_ctl);
     if (!g_running) {
         err = pf__error_set(PF_EINVAL, "cpu profiling is not running");
+        goto done;
+    }
+    if (trace && !g_traced) {
+        err = pf__error_set(PF_EINVAL, "cpu profile has no timeline (not "
+                            "started with pf_capture_cpu_start_trace)");
+        goto done;
+    }
+    if (trace && !(entry_sample = pf__malloc((t->mask + 1) *
+                                             sizeof(*entry_sample)))) {
+        err = pf__error_oom();
         goto done;
     }
     quiesce_and_disarm();
@@ -485,10 +517,21 @@ static int cpu_stop(pf_profile **out, pf_writer *w)
     }
     duration = now_ns(CLOCK_MONOTONIC) - g_start_mono;
     *w = g_writer;
-    err = cpu_build(out, duration);
-    pf__free(t->e);
+    err = cpu_build(out, duration, entry_sample);
+    if (err == PF_OK && trace) {
+        err = pf__cap_trace_write(*trace, *out, entry_sample, t->mask + 1,
+                                  g_start_mono, 1000000000 / g_hz);
+        if (err < 0) {
+            pf_profile_free(*out);
+            *out = NULL;
+        }
+    }
+    pf__cap_trace_end();
+    g_traced = false;
+    pf__cap_handlers_retire(t->e);
     t->e = NULL;
 done:
+    pf__free(entry_sample);
     pf__cap_unlock(&g_ctl);
     pf__cap_tls_sigvar.in_hook--;
     return err;
@@ -498,7 +541,25 @@ int pf_capture_cpu_stop_profile(pf_profile **out)
 {
     pf_writer w;
 
-    return cpu_stop(out, &w);
+    return cpu_stop(out, &w, NULL);
+}
+
+int pf_capture_cpu_stop_trace(pf_profile **out, pf_writer trace)
+{
+    pf_profile *p = NULL;
+    pf_writer w;
+    int err;
+
+    if (out)
+        *out = NULL;
+    if (!trace.write)
+        return pf__error_set(PF_EINVAL, "cpu timeline: no writer");
+    err = cpu_stop(&p, &w, &trace);
+    if (out)
+        *out = p;
+    else
+        pf_profile_free(p);
+    return err;
 }
 
 int pf_capture_cpu_stop(void)
@@ -507,7 +568,7 @@ int pf_capture_cpu_stop(void)
     pf_writer w;
     int err;
 
-    if ((err = cpu_stop(&p, &w)) < 0)
+    if ((err = cpu_stop(&p, &w, NULL)) < 0)
         return err;
     pf__cap_tls_sigvar.in_hook++;
     err = pf_profile_encode(p, w, NULL);
@@ -533,18 +594,21 @@ void pf__cap_cpu_atfork_child(void)
     bool torn = pf__cap_lock_reset(&g_ctl);
 
     atomic_store(&pf__cap_enabled_sigvar, 0);
-    atomic_store(&pf__cap_in_handler_sigvar, 0);
     for (size_t i = 0; i < PF_CAP_MAX_TSLOTS; i++) {
         pf__cap_tslots_sigvar[i].armed = 0;
         atomic_store(&pf__cap_tslots_sigvar[i].tid, 0);
     }
     g_running = false;
+    g_traced = false;
+    /* the ring is the parent's business (left to it, as the table) */
+    atomic_store(&pf__cap_trace_sigvar, NULL);
     /* A start or stop was under way (g_ctl held): t->e may be freed
      * already or about to be; leave it to the parent. */
     if (!torn)
         pf__free(t->e);
     t->e = NULL;
     pf__cap_tls_sigvar.tid = (int)syscall(SYS_gettid);
+    pf__cap_marks_fork_child(pf__cap_tls_sigvar.tid);
 }
 
 /* ------------------------------------------------------------------ */
@@ -576,9 +640,14 @@ struct start_arg {
 static pthread_key_t g_exit_key;
 static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
 
+/* The thread's last normal-context code, after any cancellation
+ * unwinding: its marker first, so that a stop waiting for handlers
+ * (holding g_ctl) is not kept waiting by a count this thread left in a
+ * handler it never returned from. */
 static void on_thread_exit(void *v)
 {
     (void)v;
+    pf__cap_mark_release();
     cpu_thread_detach();
 }
 

@@ -323,6 +323,9 @@ static const struct {
                       "threads" },
     { "threads", "Stack traces of all current threads (also served as "
                  "goroutine)" },
+    { "trace", "A timeline of the CPU samples of every thread, as Chrome "
+               "Trace Event JSON (Perfetto, chrome://tracing). You can "
+               "specify the duration in the seconds GET parameter." },
 };
 
 static const char *describe(const char *name)
@@ -377,7 +380,9 @@ static int cmp_entry(const void *a, const void *b)
 
 static int serve_index(pf_capture_http_response *r)
 {
-    static const char *const extra[] = { "cmdline", "profile", "symbol" };
+    static const char *const extra[] = { "cmdline", "profile", "symbol",
+                                         "trace" };
+    const size_t nextra = sizeof(extra) / sizeof(extra[0]);
     pf_writer w = pf_writer_membuf(&r->body);
     pf_capture_profile **ps = NULL;
     entry *e = NULL;
@@ -394,7 +399,7 @@ static int serve_index(pf_capture_http_response *r)
         if ((n = pf_capture_profiles(ps, cap)) <= cap)
             break;
     }
-    if (!(e = pf__malloc((n + 3) * sizeof(*e)))) {
+    if (!(e = pf__malloc((n + nextra) * sizeof(*e)))) {
         err = pf__error_oom();
         goto done;
     }
@@ -402,7 +407,7 @@ static int serve_index(pf_capture_http_response *r)
         e[ne].name = pf_capture_profile_name(ps[i]);
         e[ne++].count = pf_capture_profile_count(ps[i]);
     }
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < nextra; i++) {
         e[ne].name = extra[i];
         e[ne++].count = 0;
     }
@@ -600,11 +605,15 @@ static int refuse_write(void *ctx, const void *buf, size_t len)
     return -1;
 }
 
-static int serve_cpu(pf_capture_http_response *r, const reqctx *c)
+/* /debug/pprof/profile, and with TRACE /debug/pprof/trace: the same CPU
+ * profile with its timeline, answered as Chrome Trace Event JSON
+ * (1 s by default, as Go's trace). */
+static int serve_cpu(pf_capture_http_response *r, const reqctx *c,
+                     bool trace)
 {
     char buf[64], msg[320];
     const char *sec = param(c, "seconds", buf, sizeof(buf));
-    long long seconds = 30;
+    long long seconds = trace ? 1 : 30;
     /* The profile is taken with stop_profile: nothing is written to the
      * start writer, unless the program itself stops "our" profile with
      * pf_capture_cpu_stop (then that call fails, and so does ours). */
@@ -615,21 +624,29 @@ static int serve_cpu(pf_capture_http_response *r, const reqctx *c)
     if (*sec && (!parse_int(sec, &seconds) || seconds <= 0))
         return serve_error(r, 400, "invalid value for \"seconds\" - must "
                                    "be a positive integer");
-    set_header(r, "Content-Type", OCTETS);
-    PF_TRY(set_attachment(r, "profile", "\""));
-    if (pf_capture_cpu_start(none) < 0) {
+    set_header(r, "Content-Type", trace ? "application/json" : OCTETS);
+    PF_TRY(set_attachment(r, trace ? "trace" : "profile",
+                          trace ? ".json\"" : "\""));
+    if ((trace ? pf_capture_cpu_start_trace(none)
+               : pf_capture_cpu_start(none)) < 0) {
         snprintf(msg, sizeof(msg), "Could not enable CPU profiling: %s",
                  pf_error_last());
         return serve_error(r, 500, msg);
     }
     /* a client gone or a server stopping ends the profile early (Go) */
     wait_seconds(c, seconds);
-    if ((err = pf_capture_cpu_stop_profile(&p)) < 0) {
+    if (trace)
+        err = pf_capture_cpu_stop_trace(NULL, pf_writer_membuf(&r->body));
+    else
+        err = pf_capture_cpu_stop_profile(&p);
+    if (err < 0) {
         if (err == PF_ENOMEM)
             return err;
         snprintf(msg, sizeof(msg), "CPU profile lost: %s", pf_error_last());
         return serve_error(r, 500, msg);
     }
+    if (trace)
+        return PF_OK;
     err = pf_profile_encode(p, pf_writer_membuf(&r->body), NULL);
     pf_profile_free(p);
     return err;
@@ -772,14 +789,11 @@ static int route(pf_capture_http_response *r, reqctx *c, const char *path)
     if (strcmp(name, "cmdline") == 0)
         return serve_cmdline(r);
     if (strcmp(name, "profile") == 0)
-        return serve_cpu(r, c);
+        return serve_cpu(r, c, false);
     if (strcmp(name, "symbol") == 0)
         return serve_symbol(r, c);
     if (strcmp(name, "trace") == 0)
-        return serve_error(r, 501, "execution traces are specific to the Go "
-                                   "runtime: libprofile-capture has no "
-                                   "/debug/pprof/trace (use profile for CPU "
-                                   "profiles)");
+        return serve_cpu(r, c, true);
     return serve_named(r, c, name);
 }
 

@@ -230,9 +230,15 @@ static inline bool skip_fast(size_t n)
 /* ------------------------------------------------------------------ */
 /* Private arena (mmap) */
 
+/* One bucket per (stack, allocation size), as Go's memory profile: the
+ * "bytes" label is then exact, every sample of a bucket is unsampled
+ * with the same factor, and a delta of two snapshots cancels where
+ * nothing was allocated or freed (a per-stack average size changes
+ * between snapshots and would leave both whole in the delta). */
 typedef struct bucket {
     struct bucket *next;
     uint64_t hash;
+    size_t size;
     int64_t allocs, alloc_bytes, frees, free_bytes;
     int depth;
     uintptr_t pcs[];
@@ -354,13 +360,13 @@ static uint64_t stack_hash(const uintptr_t *pcs, int n)
     return h;
 }
 
-static bucket *bucket_get(const uintptr_t *pcs, int n)
+static bucket *bucket_get(const uintptr_t *pcs, int n, size_t size)
 {
-    uint64_t h = stack_hash(pcs, n);
+    uint64_t h = stack_hash(pcs, n) ^ (size * 0x9e3779b97f4a7c15ull);
     bucket **slot = &g_buckets[h & (NBUCKETS - 1)], *b;
 
     for (b = *slot; b; b = b->next)
-        if (b->hash == h && b->depth == n &&
+        if (b->hash == h && b->size == size && b->depth == n &&
             memcmp(b->pcs, pcs, (size_t)n * sizeof(*pcs)) == 0)
             return b;
     b = arena_alloc(sizeof(*b) + (size_t)n * sizeof(*pcs));
@@ -368,6 +374,7 @@ static bucket *bucket_get(const uintptr_t *pcs, int n)
         return NULL;
     memset(b, 0, sizeof(*b));
     b->hash = h;
+    b->size = size;
     b->depth = n;
     memcpy(b->pcs, pcs, (size_t)n * sizeof(*pcs));
     b->next = *slot;
@@ -415,7 +422,7 @@ static void record_alloc(void *p, size_t n, uintptr_t fp)
     t->left = draw(t, atomic_load(&g_rate));
     depth = pf__cap_stack_from(fp, pcs, PF_CAP_MAX_DEPTH);
     pf__cap_lock(&g_heap_lock);
-    if (!tables_ready() || !(b = bucket_get(pcs, depth)))
+    if (!tables_ready() || !(b = bucket_get(pcs, depth, n)))
         goto done;
     /* The block was freed while its record could not be dropped (free
      * from inside the hook): it is gone, count it freed. */
@@ -999,7 +1006,7 @@ int pf__cap_heap_build(pf_profile **out, bool allocs)
                  rate, &v[2], &v[3]);
         if ((err = pf__cap_builder_sample_num(
                  &bld, s[i].b->pcs, s[i].b->depth, v, "bytes",
-                 s[i].alloc_bytes / s[i].allocs)) < 0)
+                 (int64_t)s[i].b->size)) < 0)
             goto done;
     }
     err = pf__cap_builder_finish(&bld, out);

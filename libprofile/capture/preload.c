@@ -7,6 +7,9 @@
  *
  *   PPROF_CPU=PATH          CPU profile to PATH
  *   PPROF_CPU_RATE=HZ       its rate (default 100)
+ *   PPROF_TRACE=PATH        timeline of the CPU samples (Chrome Trace
+ *                           Event JSON) to PATH; runs the CPU profiler
+ *                           from load to exit
  *   PPROF_HEAP=PATH         heap profile to PATH at exit
  *   PPROF_ALLOCS=PATH       allocs profile to PATH at exit
  *   PPROF_HEAP_RATE=BYTES   heap sampling rate (default 524288, 0 = off)
@@ -55,6 +58,7 @@ static const char *const g_profname[NOUT] = {
     "cpu", "heap", "allocs", "mutex", "block", "threadcreate"
 };
 static char *g_path[NOUT];
+static char *g_trace_path;
 static pid_t g_pid;
 static bool g_cpu_on;
 static pf_membuf g_unused;
@@ -208,6 +212,10 @@ static void init(void)
             any = true;
         }
     }
+    if (getenv("PPROF_TRACE") && *getenv("PPROF_TRACE")) {
+        g_trace_path = out_path(getenv("PPROF_TRACE"));
+        any = true;
+    }
     if (getenv("PPROF_HTTP") && *getenv("PPROF_HTTP"))
         any = true;
     if (!any)
@@ -229,12 +237,14 @@ static void init(void)
         env_long("PPROF_BLOCK_RATE", 1, LONG_MAX, &v);
         pf_capture_set_block_rate(v);
     }
-    if (g_path[OUT_CPU]) {
+    if (g_path[OUT_CPU] || g_trace_path) {
+        pf_writer unused = pf_writer_membuf(&g_unused);
         int err;
         if (env_long("PPROF_CPU_RATE", 1, 10000, &v))
             pf_capture_cpu_set_rate((int)v);
         /* the profile is taken with stop_profile: this writer is unused */
-        if ((err = pf_capture_cpu_start(pf_writer_membuf(&g_unused))) < 0)
+        if ((err = g_trace_path ? pf_capture_cpu_start_trace(unused)
+                                : pf_capture_cpu_start(unused)) < 0)
             say("cannot start the CPU profile: %s%s", pf_error_last(), "");
         else
             g_cpu_on = true;
@@ -256,11 +266,29 @@ __attribute__((constructor)) static void pf_capture_init(void)
 
 __attribute__((destructor)) static void pf_capture_fini(void)
 {
+    pf_profile *cpu = NULL;     /* stopped with the timeline */
+    int cpu_err = PF_OK;
+
     if (getpid() != g_pid)
         return;     /* forked child: the profiles are the parent's */
     pf_capture_http_stop();     /* a server still running ends first */
     /* writing one profile must not show in the next (heap, allocs) */
     pf__cap_tls_sigvar.in_hook++;
+    if (g_cpu_on && g_trace_path) {
+        pf_membuf mb = PF_MEMBUF_INIT;
+        pf_writer w = pf_writer_membuf(&mb);
+        int err;
+
+        g_cpu_on = false;
+        err = cpu_err = pf_capture_cpu_stop_trace(&cpu, w);
+        if (err == PF_OK && (err = w.write(w.ctx, "", 1)) < 0)
+            err = pf__error_oom();
+        if (err == PF_OK)
+            err = write_atomic(g_trace_path, NULL, (const char *)mb.data);
+        if (err < 0)
+            say("cannot write the %s: %s", "timeline", pf_error_last());
+        pf_membuf_release(&mb);
+    }
     for (int i = 0; i < NOUT; i++) {
         pf_profile *p = NULL;
         int err;
@@ -268,10 +296,16 @@ __attribute__((destructor)) static void pf_capture_fini(void)
         if (!g_path[i])
             continue;
         if (i == OUT_CPU) {
-            if (!g_cpu_on)
+            if (!g_cpu_on && !cpu)
                 continue;
-            g_cpu_on = false;
-            err = pf_capture_cpu_stop_profile(&p);
+            if (g_cpu_on) {
+                g_cpu_on = false;
+                err = pf_capture_cpu_stop_profile(&p);
+            } else {
+                p = cpu;
+                cpu = NULL;
+                err = cpu_err;
+            }
         } else {
             err = pf_capture_profile_build(pf_capture_lookup(g_profname[i]),
                                            &p);
@@ -283,5 +317,6 @@ __attribute__((destructor)) static void pf_capture_fini(void)
                 pf_error_last());
         pf_profile_free(p);
     }
+    pf_profile_free(cpu);       /* a timeline without a CPU profile file */
     pf__cap_tls_sigvar.in_hook--;
 }

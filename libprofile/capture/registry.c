@@ -295,6 +295,7 @@ int pf_capture_profile_build(pf_capture_profile *p, pf_profile **out)
 int pf_capture_profile_write(pf_capture_profile *p, pf_writer w, int debug)
 {
     pf_profile *prof = NULL;
+    uint64_t *offsets = NULL;
     int err;
 
     if (!p)
@@ -308,11 +309,25 @@ int pf_capture_profile_write(pf_capture_profile *p, pf_writer w, int debug)
     }
     if ((err = pf_capture_profile_build(p, &prof)) < 0)
         goto done;
-    if (debug == 0)
+    if (debug == 0) {
         err = pf_profile_encode(prof, w, NULL);
-    else
-        err = pf_profile_write_debug1(prof, w);
+    } else {
+        /* what the proto does not say: function offsets, which
+         * contention profile this is, the mutex sampling fraction */
+        pf__debug1_opts o = { NULL, PF__D1_GUESS, 1 };
+        if ((err = pf__cap_func_offsets(prof, &offsets)) < 0)
+            goto done;
+        o.func_offset = offsets;
+        if (p->kind == K_MUTEX) {
+            o.contention = PF__D1_MUTEX;
+            o.mutex_period = pf_capture_set_mutex_fraction(-1);
+        } else if (p->kind == K_BLOCK) {
+            o.contention = PF__D1_BLOCK;
+        }
+        err = pf__profile_write_debug1(prof, w, &o);
+    }
 done:
+    pf__free(offsets);
     pf_profile_free(prof);
     pf__cap_tls_sigvar.in_hook--;
     return err;

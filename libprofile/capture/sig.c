@@ -12,7 +12,6 @@ const pf_cap_ranges *_Atomic pf__cap_ranges_sigvar;
 
 pf_cap_tslot pf__cap_tslots_sigvar[PF_CAP_MAX_TSLOTS];
 _Atomic int pf__cap_enabled_sigvar;
-_Atomic int pf__cap_in_handler_sigvar;
 pf_cap_stacktab pf__cap_cpu_tab_sigvar;
 pf_cap_dump *_Atomic pf__cap_dump_sigvar;
 
@@ -31,9 +30,10 @@ void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc)
     int saved = errno;
     uintptr_t pcs[PF_CAP_MAX_DEPTH];
     struct timespec ts;
+    int mark;
 
     (void)sig;
-    atomic_fetch_add(&pf__cap_in_handler_sigvar, 1);
+    mark = pf__cap_handler_enter_sig();
     if (atomic_load_explicit(&pf__cap_enabled_sigvar, memory_order_acquire) &&
         our_slot_sig(si) &&
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
@@ -44,12 +44,15 @@ void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc)
         int n;
 
         if (delta > 0) {
+            int entry;
             n = pf__cap_unwind_uc_sig(uc, pcs, PF_CAP_MAX_DEPTH);
-            pf__cap_stacktab_add_sig(&pf__cap_cpu_tab_sigvar, pcs, n,
-                                     pf__cap_tls_sigvar.labels, 1, delta);
+            entry = pf__cap_stacktab_add_sig(&pf__cap_cpu_tab_sigvar, pcs, n,
+                                             pf__cap_tls_sigvar.labels, 1,
+                                             delta);
+            pf__cap_trace_add_sig(atomic_load(&s->tid), entry, delta);
         }
     }
-    atomic_fetch_sub(&pf__cap_in_handler_sigvar, 1);
+    pf__cap_handler_leave_sig(mark);
     errno = saved;
 }
 
@@ -59,10 +62,11 @@ void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc)
 {
     int saved = errno;
     pf_cap_dump *d;
+    int mark;
 
     (void)sig;
     (void)si;
-    atomic_fetch_add(&pf__cap_in_handler_sigvar, 1);
+    mark = pf__cap_handler_enter_sig();
     d = atomic_load_explicit(&pf__cap_dump_sigvar, memory_order_acquire);
     if (d) {
         int i = atomic_fetch_add(&d->next, 1);
@@ -74,6 +78,6 @@ void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc)
         }
         atomic_fetch_add_explicit(&d->done, 1, memory_order_release);
     }
-    atomic_fetch_sub(&pf__cap_in_handler_sigvar, 1);
+    pf__cap_handler_leave_sig(mark);
     errno = saved;
 }

@@ -159,8 +159,8 @@ typedef struct pf_cap_stacktab {
 
 /* Add (COUNT, VALUE) to the entry of (PCS[0..N), LABELS). Never blocks:
  * counts a drop when the slot is being written by another handler or
- * the probe sequence is full. */
-void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
+ * the probe sequence is full. Returns the entry's index, -1 if dropped. */
+int pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
                               int n, const struct pf_labelset *labels,
                               int64_t count, int64_t value);
 
@@ -180,7 +180,6 @@ typedef struct pf_cap_tslot {
 extern pf_cap_tslot pf__cap_tslots_sigvar[PF_CAP_MAX_TSLOTS];
 
 extern _Atomic int pf__cap_enabled_sigvar;
-extern _Atomic int pf__cap_in_handler_sigvar;
 extern pf_cap_stacktab pf__cap_cpu_tab_sigvar;
 
 void pf__cap_prof_handler_sig(int sig, siginfo_t *si, void *uc);
@@ -201,5 +200,52 @@ typedef struct pf_cap_dump {
 } pf_cap_dump;
 extern pf_cap_dump *_Atomic pf__cap_dump_sigvar;
 void pf__cap_dump_handler_sig(int sig, siginfo_t *si, void *uc);
+
+/* ------------------------------------------------------------------ */
+/* Timeline of CPU samples (sigtrace.c): a pre-allocated ring the SIGPROF
+ * handler appends to while a traced CPU profile runs. */
+typedef struct pf_cap_tev {
+    _Atomic int64_t ts;            /* CLOCK_MONOTONIC ns; 0 = not written */
+    int64_t cpu;                   /* thread CPU ns since its last sample */
+    int32_t tid;
+    int32_t entry;                 /* stack table index, -1 = dropped */
+} pf_cap_tev;
+typedef struct pf_cap_tring {
+    pf_cap_tev *ev;
+    uint64_t mask;                 /* capacity - 1, power of two */
+    _Atomic uint64_t next;         /* events ever claimed */
+} pf_cap_tring;
+extern pf_cap_tring *_Atomic pf__cap_trace_sigvar;
+/* Append one sample (oldest overwritten when the ring is full). */
+void pf__cap_trace_add_sig(int tid, int entry, int64_t cpu_ns);
+
+/* ------------------------------------------------------------------ */
+/* In-handler markers (sigmark.c)
+ *
+ * Before freeing memory a handler may read (the sample table, a mapping
+ * snapshot, a thread dump), the control path waits until no handler is
+ * running. A handler counts itself in its thread's marker (claimed in
+ * normal context, pf__cap_mark_claim in control.c), or in the shared
+ * counter when its thread has none. A thread that leaves a handler
+ * without returning (pthread_exit or a longjmp from a handler of the
+ * program that interrupted ours) leaves its count behind: its exit path
+ * clears its marker, and a waiter ignores the markers of threads that
+ * no longer exist; what is left is bounded by a timeout
+ * (pf__cap_handlers_wait). */
+typedef struct pf_cap_mark {
+    _Atomic int tid;               /* owner, 0 = free, -1 = being reset */
+    _Atomic int depth;             /* handlers of the owner in flight */
+} pf_cap_mark;
+
+#define PF_CAP_MAX_MARKS 8192
+extern pf_cap_mark pf__cap_marks_sigvar[PF_CAP_MAX_MARKS];
+/* This thread's marker: index + 1, 0 = none. */
+extern __thread int pf__cap_mark_sigvar PF_CAP_TLS;
+/* Handlers in flight on threads without a marker. */
+extern _Atomic int pf__cap_in_handler_sigvar;
+
+/* Count a handler in (returns a token for leave) and out. */
+int pf__cap_handler_enter_sig(void);
+void pf__cap_handler_leave_sig(int token);
 
 #endif

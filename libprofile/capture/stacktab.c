@@ -37,19 +37,20 @@ static bool same_sig(const pf_cap_entry *e, uint64_t h, const uintptr_t *pcs,
     return true;
 }
 
-void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
-                              int n, const struct pf_labelset *labels,
-                              int64_t count, int64_t value)
+int pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
+                             int n, const struct pf_labelset *labels,
+                             int64_t count, int64_t value)
 {
     uint64_t h;
 
     if (!t->e)
-        return;
+        return -1;
     if (n > PF_CAP_MAX_DEPTH)
         n = PF_CAP_MAX_DEPTH;
     h = hash_stack_sig(pcs, n, labels);
     for (size_t i = 0; i < PROBE_LIMIT; i++) {
-        pf_cap_entry *e = &t->e[(h + i) & t->mask];
+        size_t at = (h + i) & t->mask;
+        pf_cap_entry *e = &t->e[at];
         uint32_t st = atomic_load_explicit(&e->state, memory_order_acquire);
 
         if (st == PF_CAP_SLOT_EMPTY) {
@@ -66,7 +67,7 @@ void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
                 atomic_store_explicit(&e->value, value, memory_order_relaxed);
                 atomic_store_explicit(&e->state, PF_CAP_SLOT_FULL,
                                       memory_order_release);
-                return;
+                return (int)at;
             }
             st = expect;
         }
@@ -75,14 +76,15 @@ void pf__cap_stacktab_add_sig(pf_cap_stacktab *t, const uintptr_t *pcs,
                                       memory_order_relaxed);
             atomic_fetch_add_explicit(&t->drop_value, value,
                                       memory_order_relaxed);
-            return;
+            return -1;
         }
         if (same_sig(e, h, pcs, n, labels)) {
             atomic_fetch_add_explicit(&e->count, count, memory_order_relaxed);
             atomic_fetch_add_explicit(&e->value, value, memory_order_relaxed);
-            return;
+            return (int)at;
         }
     }
     atomic_fetch_add_explicit(&t->drop_full, count, memory_order_relaxed);
     atomic_fetch_add_explicit(&t->drop_value, value, memory_order_relaxed);
+    return -1;
 }

@@ -5,11 +5,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "capint.h"
@@ -182,7 +185,7 @@ static int install_dump_handler(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = pf__cap_dump_handler_sig;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigemptyset(&sa.sa_mask);
+    pf__cap_handler_mask(&sa.sa_mask);
     if (sigaction(DUMP_SIGNAL, &sa, NULL) != 0)
         return pf__error_set(PF_EIO, "cannot install the thread dump "
                              "handler: %s", strerror(errno));
@@ -230,6 +233,95 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* ------------------------------------------------------------------ */
+/* Threads blocked in a system call are not signalled: a handler run
+ * on them ends sleeps and waits the kernel does not restart, even
+ * with SA_RESTART (nanosleep, poll, epoll_wait, select, ... return
+ * EINTR; signal(7)). Their user registers at the system call are in
+ * /proc/self/task/TID/syscall (number, six arguments, sp, pc) and
+ * their stack does not move while they wait: it is copied with
+ * process_vm_readv (a thread that wakes and exits meanwhile makes the
+ * copy short, never a fault), links into the stack are relocated into
+ * the copy, and the copy is unwound as the handler would unwind the
+ * stack itself. Under g_dump_lock. */
+
+#define STACK_COPY (256 << 10)
+static uintptr_t g_stack_copy[STACK_COPY / sizeof(uintptr_t)];
+
+/* System call TID is blocked in: its number, sp and pc; false if it
+ * is running (or in no system call). */
+static bool blocked_regs(int tid, long *nr, uintptr_t *sp, uintptr_t *pc)
+{
+    char path[64], buf[512];
+    unsigned long a[6], s, p;
+    ssize_t k;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    k = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (k <= 0)
+        return false;
+    buf[k] = 0;
+    if (sscanf(buf, "%ld %lx %lx %lx %lx %lx %lx %lx %lx", nr, &a[0], &a[1],
+               &a[2], &a[3], &a[4], &a[5], &s, &p) != 9 || *nr < 0)
+        return false;
+    *sp = s;
+    *pc = p;
+    return true;
+}
+
+/* Unwind TID if it is blocked in a system call: true with R filled
+ * (R->depth may be 1, the pc alone), false if it must be signalled. */
+static bool blocked_stack(int tid, pf_cap_dumprec *r)
+{
+    long nr, nr2;
+    uintptr_t sp, pc, sp2, pc2, base = (uintptr_t)g_stack_copy;
+    struct iovec lv = { g_stack_copy, sizeof(g_stack_copy) }, rv;
+    ucontext_t uc;
+    ssize_t got;
+    size_t words;
+    int mark;
+
+    if (!blocked_regs(tid, &nr, &sp, &pc))
+        return false;
+    rv.iov_base = (void *)sp;
+    rv.iov_len = sizeof(g_stack_copy);
+    got = (sp & 7) ? 0 : process_vm_readv(getpid(), &lv, 1, &rv, 1, 0);
+    if (got < 0 && (errno == EPERM || errno == ENOSYS))
+        return false;   /* no way to read it: signal it */
+    /* still in the same call: the copy is its stack */
+    if (!blocked_regs(tid, &nr2, &sp2, &pc2) || nr2 != nr || sp2 != sp ||
+        pc2 != pc)
+        return false;
+    words = got > 0 ? (size_t)got / sizeof(uintptr_t) : 0;
+    memset(g_stack_copy + words, 0,
+           sizeof(g_stack_copy) - words * sizeof(uintptr_t));
+    for (size_t i = 0; i < words; i++)
+        if (g_stack_copy[i] >= sp && g_stack_copy[i] - sp < words * 8)
+            g_stack_copy[i] = g_stack_copy[i] - sp + base;
+    memset(&uc, 0, sizeof(uc));
+#if defined(__x86_64__)
+    uc.uc_mcontext.gregs[REG_RIP] = (greg_t)pc;
+    uc.uc_mcontext.gregs[REG_RSP] = (greg_t)(words ? base : 0);
+#endif
+    r->tid = tid;
+    r->labels = NULL;
+    /* the unwinder reads the mapping snapshot a refresh may retire:
+     * count in as a handler does */
+    mark = pf__cap_handler_enter_sig();
+    r->depth = words ? pf__cap_unwind_scan_sig(&uc, r->pcs, PF_CAP_MAX_DEPTH)
+                     : 0;
+    pf__cap_handler_leave_sig(mark);
+    if (r->depth == 0) {
+        r->pcs[0] = pc;
+        r->depth = 1;
+    }
+    return true;
+}
+
 /* A thread that answered after its wait has two records: drop the
  * empty one the collector made for it. */
 static void drop_late_duplicates(pf_cap_dump *d)
@@ -258,6 +350,8 @@ static void drop_late_duplicates(pf_cap_dump *d)
 
 /* Collect one record per live thread into *OUT (records of threads that
  * did not answer within the wait have depth 0). */
+static pf_cap_dumprec g_one;     /* under g_dump_lock */
+
 static int dump_threads(pf_cap_dump **out)
 {
     pf_cap_dump *d = NULL;
@@ -270,12 +364,14 @@ static int dump_threads(pf_cap_dump **out)
     if ((err = install_dump_handler()) < 0 || (err = list_tids(&tids, &n)) < 0)
         return err;
     pf__cap_ranges_refresh();
-    d = pf__calloc(1, sizeof(*d));
-    if (!d || !(d->rec = pf__calloc(n + 1, sizeof(*d->rec)))) {
-        pf__free(d);
+    /* one block: handlers reach the records through D, and both are
+     * retired together (dump_free) */
+    d = pf__calloc(1, sizeof(*d) + (n + 1) * sizeof(*d->rec));
+    if (!d) {
         pf__free(tids);
         return pf__error_oom();
     }
+    d->rec = (pf_cap_dumprec *)(void *)(d + 1);
     d->cap = (int)n;
     atomic_store(&pf__cap_dump_sigvar, d);
     for (size_t i = 0; i < n; i++) {
@@ -289,6 +385,13 @@ static int dump_threads(pf_cap_dump **out)
                 r->labels = pf__cap_tls_sigvar.labels;
                 r->tid = self;
             }
+            atomic_fetch_add(&d->done, 1);
+            continue;
+        }
+        if (blocked_stack(tids[i], &g_one)) {
+            int k = atomic_fetch_add(&d->next, 1);
+            if (k < d->cap)
+                d->rec[k] = g_one;
             atomic_fetch_add(&d->done, 1);
             continue;
         }
@@ -313,11 +416,9 @@ static int dump_threads(pf_cap_dump **out)
         }
     }
     atomic_store(&pf__cap_dump_sigvar, NULL);
-    {
-        struct timespec ts = { 0, 200000 };
-        while (atomic_load(&pf__cap_in_handler_sigvar) != 0)
-            nanosleep(&ts, NULL);
-    }
+    /* bounded; a handler that never comes back only leaves its record
+     * as it was (the records are retired, not freed: dump_free) */
+    pf__cap_handlers_wait();
     if (atomic_load(&d->next) < d->cap)
         d->cap = atomic_load(&d->next);
     if (late)
@@ -329,9 +430,7 @@ static int dump_threads(pf_cap_dump **out)
 
 static void dump_free(pf_cap_dump *d)
 {
-    if (d)
-        pf__free(d->rec);
-    pf__free(d);
+    pf__cap_handlers_retire(d);
 }
 
 size_t pf__cap_threads_count(void)

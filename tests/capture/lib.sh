@@ -32,9 +32,8 @@ within() {
     awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'
 }
 
-# wait_nonempty FILE PID: wait (up to 10 s) until FILE is non-empty, or
-# PID is gone; true if FILE has content.
-wait_nonempty() {
+# wait_for FILE PID: until FILE is non-empty (or PID is gone), at most 10 s.
+wait_for() {
     for _ in $(seq 200); do
         [ -s "$1" ] && return 0
         kill -0 "$2" 2>/dev/null || break
@@ -95,4 +94,26 @@ unwind_workload() {
     B="$CAPBIN/unwind/unwind_o2"
     DL="$CAPBIN/unwind/libunwind_dl.so"
     export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}
+
+# For tests that talk to a preloaded /debug/pprof/ endpoint: skip
+# without curl; pprof's cache and the sanitizer's link-order check
+# (the preloaded library comes before libasan) out of the way.
+need_http() {
+    need curl
+    export HOME="$WORK" PPROF_TMPDIR="$WORK/pprof"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}
+
+# http_record [PPROFRECORD OPTIONS] -- CMD...: pprofrecord
+# --http=127.0.0.1:0 in the background (at most 60 s; output in
+# $WORK/run.out and run.err), its pid in $pid and its /debug/pprof URL
+# in $U once it listens.
+http_record() {
+    rm -f "$WORK/port"
+    PPROF_HTTP_PORTFILE="$WORK/port" timeout 60 "$BIN/pprofrecord" \
+        --http=127.0.0.1:0 "$@" >"$WORK/run.out" 2>"$WORK/run.err" &
+    pid=$!
+    wait_for "$WORK/port" $pid || { cat "$WORK/run.err"; die "no port file"; }
+    U="http://127.0.0.1:$(cat "$WORK/port")/debug/pprof"
 }

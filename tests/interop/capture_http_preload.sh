@@ -43,7 +43,7 @@ has_fn() {
 PPROF_HTTP_PORTFILE="$WORK/port" timeout 120 "$R" --http=127.0.0.1:0 -- \
     "$B" "$WORK/stop" 100 >run.out 2>run.err &
 pid=$!
-wait_nonempty "$WORK/port" $pid || { cat run.err; die "no port file"; }
+wait_for "$WORK/port" $pid || { cat run.err; die "no port file"; }
 P=$(cat "$WORK/port")
 U="http://127.0.0.1:$P/debug/pprof"
 echo "pprofrecord --http: $U"
@@ -63,7 +63,7 @@ ls | grep -q '^port\.' && die "stray port files: $(ls)"
 timeout 120 env LD_PRELOAD="$CAPLIB/libprofile-capture.so" \
     PPROF_HTTP=127.0.0.1:0 "$B" "$WORK/stop2" 100 >run2.out 2>run2.err &
 pid=$!
-wait_nonempty run2.err $pid || die "no port line on stderr"
+wait_for run2.err $pid || die "no port line on stderr"
 P2=$(sed -n 's/^libprofile-capture: serving \/debug\/pprof\/ on port \([0-9]*\)$/\1/p' run2.err)
 [ -n "$P2" ] || { cat run2.err; die "stderr: no port line"; }
 curl -s --max-time 30 -o cmdline.body "http://127.0.0.1:$P2/debug/pprof/cmdline"

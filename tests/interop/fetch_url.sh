@@ -23,7 +23,7 @@ PPROF_HTTP_PORTFILE="$WORK/port" timeout 120 "$BIN/pprofrecord" \
     --http=127.0.0.1:0 -- "$CAPBIN/preload_http" "$WORK/stop" 100 \
     >run.out 2>run.err &
 pid=$!
-wait_nonempty port $pid || { cat run.err; die "pprofrecord did not report its port"; }
+wait_for port $pid || { cat run.err; die "pprofrecord did not report its port"; }
 P=$(cat port)
 H="127.0.0.1:$P"
 U="http://$H/debug/pprof"
@@ -103,7 +103,7 @@ print(s.getsockname()[1], flush=True)
 time.sleep(30)
 ' >silent.port &
 spid=$!
-wait_nonempty silent.port $spid || die "silent server did not start"
+wait_for silent.port $spid || die "silent server did not start"
 SP=$(cat silent.port)
 start=$(date +%s)
 run "$BIN/pprofconv" --timeout=1 "127.0.0.1:$SP/debug/pprof/heap" out.pb.gz

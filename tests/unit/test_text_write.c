@@ -58,6 +58,8 @@ enum { W_DEBUG1, W_DEBUG2, W_FOLDED };
 
 /* The writer's output as a NUL-terminated string (caller frees);
  * asserts that it succeeds. */
+static char *take_string(pf_membuf *mb);
+
 static char *render(const pf_profile *p, int which, int idx)
 {
     pf_membuf mb = PF_MEMBUF_INIT;
@@ -65,16 +67,24 @@ static char *render(const pf_profile *p, int which, int idx)
     int err = which == W_DEBUG1 ? pf_profile_write_debug1(p, w)
               : which == W_DEBUG2 ? pf_profile_write_debug2(p, w)
                                   : pf_profile_write_folded(p, w, idx);
-    char *s;
 
     if (err != PF_OK)
         fail_msg("writer failed: %s", pf_error_last());
-    s = malloc(mb.len + 1);
+    return take_string(&mb);
+}
+
+/* MB's bytes as a NUL-terminated string (caller frees); MB released. */
+static char *take_string(pf_membuf *mb)
+{
+    pf_membuf m = *mb;
+    char *s;
+
+    s = malloc(m.len + 1);
     assert_non_null(s);
-    if (mb.len)
-        memcpy(s, mb.data, mb.len);
-    s[mb.len] = '\0';
-    pf_membuf_release(&mb);
+    if (m.len)
+        memcpy(s, m.data, m.len);
+    s[m.len] = '\0';
+    pf_membuf_release(mb);
     return s;
 }
 
@@ -427,6 +437,72 @@ static void test_text_write__block_header(void **state)
     pf_profile_free(p);
 }
 
+/* What the capture module adds (pf__debug1_opts): the kind of a
+ * contention profile whatever its leaves, the mutex sampling fraction
+ * (values written raw, divided by it, as Go writes them) and function
+ * offsets per location. */
+static char *render_opts(const pf_profile *p, const pf__debug1_opts *o)
+{
+    pf_membuf mb = PF_MEMBUF_INIT;
+
+    if (pf__profile_write_debug1(p, pf_writer_membuf(&mb), o) != PF_OK)
+        fail_msg("writer failed: %s", pf_error_last());
+    return take_string(&mb);
+}
+
+static void test_text_write__mutex_opts_period_and_offsets(void **state)
+{
+    /* leaves not named Unlock: guessed a block profile, told mutex */
+    pf_profile *p = pf_profile_new();
+    uint64_t off[] = { 0x1c, PF__NO_OFFSET };
+    pf__debug1_opts o = { off, PF__D1_MUTEX, 2 };
+    int64_t v1[] = { 4, 1000 }, v2[] = { 6, 3000 }, odd[] = { 3, 7 };
+    uint32_t s1[2];
+    char *out;
+    (void)state;
+
+    assert_non_null(p);
+    assert_int_equal(pf_profile_add_sample_type(p, "contentions", "count"), 0);
+    assert_int_equal(pf_profile_add_sample_type(p, "delay", "nanoseconds"), 0);
+    s1[0] = loc(p, 0x1000, 1, fn(p, "lock_leaf", "/src/a.c"), 12);
+    s1[1] = loc(p, 0x2000, 1, fn(p, "main", "/src/a.c"), 40);
+    sample(p, s1, 2, v1, NULL, 0);
+    sample(p, s1, 1, v2, NULL, 0);
+    out = render_opts(p, &o);
+    assert_string_equal(out,
+        "--- mutex:\n"
+        "cycles/second=1000000000\n"
+        "sampling period=2\n"
+        "1500 3 @ 0x1001\n"
+        "#\t0x1000\tlock_leaf+0x1c\t/src/a.c:12\n"
+        "\n"
+        "500 2 @ 0x1001 0x2001\n"
+        "#\t0x1000\tlock_leaf+0x1c\t/src/a.c:12\n"
+        "#\t0x2000\tmain+0x0\t/src/a.c:40\n"
+        "\n");
+    free(out);
+    /* a value that is not a multiple of the fraction: written as is,
+     * with sampling period=1, so that readers get it back exactly */
+    sample(p, s1, 1, odd, NULL, 0);
+    out = render_opts(p, &o);
+    {
+        static const char want[] = "--- mutex:\ncycles/second=1000000000\n"
+                                   "sampling period=1\n3000 6 @";
+        assert_true(strncmp(out, want, sizeof(want) - 1) == 0);
+    }
+    free(out);
+    /* told it is a block profile: no sampling period, values as is */
+    o.contention = PF__D1_BLOCK;
+    out = render_opts(p, &o);
+    {
+        static const char want[] = "--- contention:\n"
+                                   "cycles/second=1000000000\n3000 6 @";
+        assert_true(strncmp(out, want, sizeof(want) - 1) == 0);
+    }
+    free(out);
+    pf_profile_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* unsupported                                                         */
 
@@ -684,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_text_write__count_groups_and_orders_like_go),
         cmocka_unit_test(test_text_write__count_empty_and_unsymbolized_stacks),
         cmocka_unit_test(test_text_write__mutex_header_and_records),
+        cmocka_unit_test(test_text_write__mutex_opts_period_and_offsets),
         cmocka_unit_test(test_text_write__block_header),
         cmocka_unit_test(test_text_write__cpu_is_unsupported),
         cmocka_unit_test(test_text_write__writer_failure_is_eio),

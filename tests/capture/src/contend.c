@@ -6,7 +6,12 @@
  *  - cond_waiter blocks ~100 ms in pthread_cond_wait until main signals;
  *  - rw_reader blocks ~50 ms on a rwlock main holds for writing.
  *
- *   contend MUTEX_OUT BLOCK_OUT
+ *   contend MUTEX_OUT BLOCK_OUT [TEXT_PREFIX FRACTION]
+ *
+ * With TEXT_PREFIX, also writes the debug=1 text of the mutex, block and
+ * threadcreate profiles to TEXT_PREFIX.{mutex,block,threadcreate}.txt,
+ * samples 1 mutex event in FRACTION, and prints "addr 0xADDR FUNC" for
+ * the workload's functions.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -77,10 +82,11 @@ static void *rw_reader(void *arg)
 int main(int argc, char **argv)
 {
     pthread_t th[4], cw, rr;
+    int fraction = argc == 5 ? atoi(argv[4]) : 1;
 
-    if (argc != 3)
+    if (argc != 3 && argc != 5)
         return 2;
-    if (pf_capture_set_mutex_fraction(1) != 0)
+    if (pf_capture_set_mutex_fraction(fraction) != 0)
         return 1;
     pf_capture_set_block_rate(1);
     for (int i = 0; i < 4; i++)
@@ -101,7 +107,21 @@ int main(int argc, char **argv)
     pthread_join(rr, NULL);
     pf_capture_set_mutex_fraction(0);
     pf_capture_set_block_rate(0);
+    pf_capture_set_mutex_fraction(fraction);   /* what debug=1 shows */
     wl_write_profile("mutex", argv[1], 0);
     wl_write_profile("block", argv[2], 0);
+    if (argc == 5) {
+        static const char *const names[] = { "mutex", "block",
+                                             "threadcreate" };
+        char path[4096];
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof(path), "%s.%s.txt", argv[3], names[i]);
+            wl_write_profile(names[i], path, 1);
+        }
+        printf("addr %p main\naddr %p contended_section\n"
+               "addr %p cond_waiter_wait\naddr %p rw_reader_wait\n",
+               (void *)main, (void *)contended_section,
+               (void *)cond_waiter_wait, (void *)rw_reader_wait);
+    }
     return 0;
 }

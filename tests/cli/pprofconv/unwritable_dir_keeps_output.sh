@@ -6,7 +6,7 @@
 . "$TESTLIB"
 cd "$WORK"
 if [ "$(id -u)" -eq 0 ]; then
-    command -v setpriv >/dev/null || { echo "setpriv not installed"; exit 77; }
+    need setpriv
     as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 else
     as_user() { "$@"; }
