@@ -1,7 +1,8 @@
 /*
  * Fuzz target for filters and reports: the first bytes choose the
- * report (top, traces, tree, peek, folded, dot, flame graph, list, the
- * top data as JSON/CSV), the granularity, node count and fractions,
+ * report (every pf_report_kind: top, traces, tree, peek, folded, dot,
+ * flame graph, list, tags, comments, raw), whether it is written as
+ * JSON, or the top data as CSV; the granularity, node count and fractions,
  * and a few regular expressions and tag filters (fuzzed text too); the
  * rest is the profile, in any format. Bad options must be refused with
  * a reason, never crash. Corpus: testdata/fuzz/report/.
@@ -33,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pf_profile *p;
     int err;
 
-    kind = fuzz_byte(&in) % (PF_REPORT_LIST + 3);
+    kind = fuzz_byte(&in) % (2 * (PF_REPORT_RAW + 1) + 1);
     flags = fuzz_byte(&in);
     gran = fuzz_byte(&in);
     o.nodecount = (int)fuzz_byte(&in) - 2;
@@ -63,17 +64,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!(p = fuzz_read(in)))
         return 0;
-    if (kind <= PF_REPORT_LIST) {
+    if (kind <= PF_REPORT_RAW) {
         err = pf_report_write(p, w, (pf_report_kind)kind, &o);
+        fuzz_expect_reason(err);
+    } else if (kind <= 2 * PF_REPORT_RAW + 1) {
+        /* JSON: refused (with a reason) for the pictures and -list */
+        err = pf_report_write_json(p, w,
+                                   (pf_report_kind)(kind - PF_REPORT_RAW - 1),
+                                   &o);
         fuzz_expect_reason(err);
     } else {
         pf_top *t = NULL;
         err = pf_report_top(&t, p, &o);
         fuzz_expect_reason(err);
         if (err == PF_OK) {
-            err = kind == PF_REPORT_LIST + 1 ? pf_top_write_json(t, w)
-                                             : pf_top_write_csv(t, w);
-            if (err != PF_OK)
+            if (pf_top_write_csv(t, w) != PF_OK)
                 abort();        /* the sink never fails */
         } else if (t) {
             abort();

@@ -12,7 +12,8 @@ go_goroutine.debug1.txt go_goroutine.debug2.txt go_threadcreate.pb.gz c_cpu.prof
 go_custom.debug1.txt go_heap_sampled.debug1.txt"
 for f in $small; do cp "$C/$f" "$F/write/$f"; done
 
-# report: kind flags granularity nodecount nodefraction edgefraction, then
+# report: kind (pf_report_kind 0-10; 11-21 the same as JSON; 22 the top
+# table as CSV) flags granularity nodecount nodefraction edgefraction, then
 # focus ignore hide tagfocus symbol sample_index (newline-ended), profile
 report() {  # NAME KIND FLAGS GRAN NODECOUNT STRINGS PROFILE
     { printf "\\x$(printf %02x "$2")\\x$(printf %02x "$3")\\x$(printf %02x "$4")\\x$(printf %02x "$5")\\x01\\x01"
@@ -26,8 +27,13 @@ report folded_gperf 4 0 0 0 '\nc_hot_mix\n\n\n\n\n' c_cpu.prof
 report dot_cpu 5 0 0 12 'cpu(Heavy|Light)\n\nruntime\\.\n\n\n\n' go_cpu.pb.gz
 report flame_labels 6 64 0 0 '\n\n\n\n\n\n' go_cpu_labels.pb.gz
 report list_heap 7 0 3 0 '\n\n\n\nalloc\n\n' go_heap.pb.gz
-report json_goroutine 8 1 0 5 '\n\n\n\n\n\n' go_goroutine.pb.gz
-report csv_mutex 9 32 1 0 '[a-z]+\n\n\n\n\n\n' go_mutex.pb.gz
+report tags_labels 8 0 0 0 '\n\n\n\n\n\n' go_cpu_labels.pb.gz
+report comments_heap 9 0 0 0 '\n\n\n\n\n\n' go_heap.pb.gz
+report raw_block 10 0 4 0 '\n\n\n\n\n\n' go_block.pb.gz
+report json_goroutine 11 1 0 5 '\n\n\n\n\n\n' go_goroutine.pb.gz
+report json_traces 12 0 0 0 '\n\n\n\n\n\n' go_cpu_labels.pb.gz
+report json_dot_refused 16 0 0 0 '\n\n\n\n\n\n' go_cpu.pb.gz
+report csv_mutex 22 32 1 0 '[a-z]+\n\n\n\n\n\n' go_mutex.pb.gz
 
 # merge_diff: 2-byte big-endian length of the first profile, then both
 pair() {  # NAME A B
