@@ -750,7 +750,7 @@ static int add_sample(dec *d, const field *f, size_t nsample,
         PF_TRY(str_at(d, &o->str, l->str, f, "label str"));
         PF_TRY(str_at(d, &o->unit, l->num_unit, f, "label num_unit"));
         o->num = l->num;
-        /* The reference reader's rule (FORMATS.md 1.7): a label with
+        /* The reference reader's rule (docs/FORMATS.md 1.7): a label with
          * neither a string nor a number/unit is dropped. We apply it to
          * the resolved strings: an index pointing at a duplicate ""
          * entry counts as empty, since the model (like every writer)

@@ -1,5 +1,5 @@
 /*
- * Diff profiles as `pprof -diff_base` / `-base` do (FORMATS.md 5.4;
+ * Diff profiles as `pprof -diff_base` / `-base` do (docs/FORMATS.md 5.4;
  * the reference's fetchProfiles): optionally normalize the new profile
  * to the base's totals, label the base samples pprof::base=true
  * (diff_base only), negate the base and merge [new, base].

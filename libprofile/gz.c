@@ -19,7 +19,7 @@
  *    pieces and compresses each as an independent gzip member with
  *    libdeflate (2-3x faster than zlib level 1, and smaller), on a
  *    small pool of threads. Readers must accept multi-member streams
- *    (RFC 1952, FORMATS.md 1.1: Go's gzip.Reader, zlib, gzip(1) do).
+ *    (RFC 1952, docs/FORMATS.md 1.1: Go's gzip.Reader, zlib, gzip(1) do).
  *    The chunk boundaries depend only on the byte stream and every
  *    member is compressed alone, so the output is the same bytes
  *    whatever the number of threads. The members are written in order,

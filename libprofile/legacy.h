@@ -3,7 +3,7 @@
  * cursor over the input buffer, hand-written number scanners, and the
  * "legacy builder" that turns address stacks into a pf_profile the way
  * the reference reader does (one location per address, memory-map
- * post-processing, id renumbering; FORMATS.md 3.5 and 4).
+ * post-processing, id renumbering; docs/FORMATS.md 3.5 and 4).
  *
  * Nothing here allocates per line: lines are (pointer, length) views
  * into the caller's buffer, and stacks are gathered in one scratch
@@ -144,12 +144,12 @@ int pf__lb_function(pf_lb *b, uint32_t *out, const char *name, size_t nlen,
 int pf__lb_comment(pf_lb *b, const char *s, size_t n);
 /* Close the comments of the last record (call before each record line
  * and at the end of the records). The Go writer prints every frame
- * after the first printed one except runtime.goexit (FORMATS.md 2.1),
+ * after the first printed one except runtime.goexit (docs/FORMATS.md 2.1),
  * so an address of the record after its first commented one that got
  * no comment is runtime.goexit and is symbolized as such. */
 int pf__lb_record_done(pf_lb *b);
 
-/* The common end of every address-based reader (FORMATS.md 3.5): parse
+/* The common end of every address-based reader (docs/FORMATS.md 3.5): parse
  * the memory map from MAPS (lines; may be NULL), join split mappings,
  * put the main binary first, renumber locations and functions in order
  * of first use, apply the mapping quirks, bind locations to mappings
@@ -159,7 +159,7 @@ int pf__lb_finish(pf_lb *b, pf_lcur *maps);
 /* CPU and threadz: drop loc[1] when loc[0].address == loc[1].address+1
  * (the signal handler's duplicate of the leaf). */
 void pf__lb_drop_duplicate_leaf(pf_lb *b);
-/* Set drop_frames/keep_frames from the sample types (FORMATS.md 4.7). */
+/* Set drop_frames/keep_frames from the sample types (docs/FORMATS.md 4.7). */
 int pf__legacy_frame_info(pf_profile *p);
 
 /* ------------------------------------------------------------------ */
@@ -229,7 +229,7 @@ int pf__perf_main_first(pf_profile *p, uint32_t main_i);
 int pf__java_locations(pf_lb *b, pf_lcur *c);
 void pf__java_zero_addresses(pf_lb *b);
 
-/* Heap unsampling (FORMATS.md 4.3): scale (C, S) for Poisson sampling
+/* Heap unsampling (docs/FORMATS.md 4.3): scale (C, S) for Poisson sampling
  * with mean RATE bytes. */
 void pf__heap_unsample(int64_t *c, int64_t *s, int64_t rate);
 

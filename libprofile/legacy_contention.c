@@ -1,5 +1,5 @@
 /*
- * Contention text (FORMATS.md 2.4, 3.3, 4.5): Go block ("--- contention:")
+ * Contention text (docs/FORMATS.md 2.4, 3.3, 4.5): Go block ("--- contention:")
  * and mutex ("--- mutex:") profiles, C++ "--- contentionz" with its
  * "key = value" header. Files whose header has a key the C++ reader
  * does not know (the Java variant's "format", "resolution") are left to

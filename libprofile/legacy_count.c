@@ -1,5 +1,5 @@
 /*
- * Go count profile text (FORMATS.md 2.3, 4.4): goroutine, threadcreate
+ * Go count profile text (docs/FORMATS.md 2.3, 4.4): goroutine, threadcreate
  * and custom profiles, "NAME profile: total N".
  *
  * Two deliberate differences from the reference reader, both so that a

@@ -1,5 +1,5 @@
 /*
- * gperftools legacy CPU profile (FORMATS.md 3.1, 4.6): binary words of
+ * gperftools legacy CPU profile (docs/FORMATS.md 3.1, 4.6): binary words of
  * either size and byte order, then the /proc/self/maps text. Version 1
  * of the header is the Java variant (legacy_java.c).
  */
@@ -99,7 +99,7 @@ static int records(pf_lb *b, const uint8_t *buf, size_t len, wordfmt f,
     return PF_OK;
 }
 
-/* Signal-frame stripping (FORMATS.md 4.6), up to two rounds: if nearly
+/* Signal-frame stripping (docs/FORMATS.md 4.6), up to two rounds: if nearly
  * every sample has the same second frame, that frame is the signal
  * handler's and goes. */
 static int strip_signal_frames(pf_lb *b)

@@ -1,6 +1,6 @@
 /*
  * pf__read_legacy: try the legacy readers in the reference's order
- * (FORMATS.md 4.1), then our own additions (Go debug=2 goroutine dumps,
+ * (docs/FORMATS.md 4.1), then our own additions (Go debug=2 goroutine dumps,
  * perf script text, folded stacks); perf.data first, by its magic. A reader that recognises the start
  * of the data but then finds an error ends the attempt with that error.
  */

@@ -1,5 +1,5 @@
 /*
- * Go goroutine dumps, debug=2 (FORMATS.md 2.5). The reference cannot
+ * Go goroutine dumps, debug=2 (docs/FORMATS.md 2.5). The reference cannot
  * read them; we make each goroutine one sample of goroutine/count,
  * symbolized from the text:
  *

@@ -1,5 +1,5 @@
 /*
- * Heap profile text (FORMATS.md 3.2, 4.2, 4.3): gperftools heapprofile,
+ * Heap profile text (docs/FORMATS.md 3.2, 4.2, 4.3): gperftools heapprofile,
  * tcmalloc heap_v2/heapz_v2, Go heap/allocs (debug=1, "@ heap/R2"),
  * growth and fragmentation. Go's "#\t0x..." frame comments symbolize
  * the locations; the "# runtime.MemStats" trailer is comments too.

@@ -1,5 +1,5 @@
 /*
- * Java variants (FORMATS.md 4.8): "--- heapz 1 ---" / "--- contentionz
+ * Java variants (docs/FORMATS.md 4.8): "--- heapz 1 ---" / "--- contentionz
  * 1 ---" text with "key=value" attributes, and (from legacy_cpu.c) the
  * CPU binary with header version 1. Samples are "V1 V2 @ 0x..." with
  * the *second* number the count; a text tail maps each address to

@@ -1,6 +1,6 @@
 /*
  * Memory-map sections and the common end of the address-based legacy
- * readers (FORMATS.md 3.5): mapping lines in /proc/maps form (A) and
+ * readers (docs/FORMATS.md 3.5): mapping lines in /proc/maps form (A) and
  * brief form (B), glog prefixes, $variables, joining split mappings,
  * main binary first, the hugepage and 0x400000 quirks, location binding
  * with one fake mapping, and ids renumbered in order of first use.
@@ -607,7 +607,7 @@ void pf__lb_drop_duplicate_leaf(pf_lb *b)
 }
 
 /* ------------------------------------------------------------------ */
-/* Default drop/keep frames (FORMATS.md 4.7)                           */
+/* Default drop/keep frames (docs/FORMATS.md 4.7)                           */
 
 static const char alloc_rx[] =
     "calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|"

@@ -1,5 +1,5 @@
 /*
- * Thread profile text, "threadz" (FORMATS.md 3.4): one sample per
+ * Thread profile text, "threadz" (docs/FORMATS.md 3.4): one sample per
  * thread, "[same as previous thread]" adding to the previous sample.
  * Like the reference, a file that does not end with a terminator line
  * is not a thread profile.

@@ -1,6 +1,6 @@
 /*
  * Merging profiles with the reference's semantics (pprof profile.Merge,
- * FORMATS.md 5.2-5.3), as a streaming accumulator.
+ * docs/FORMATS.md 5.2-5.3), as a streaming accumulator.
  *
  * The destination profile is built directly: entities are appended
  * with pf__*_append and de-duplicated through the merger's own hash

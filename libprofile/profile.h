@@ -215,7 +215,7 @@ PF_API int pf_profile_sample_index(int *out, const pf_profile *p,
 /* Sum of value IDX over all samples. */
 PF_API int64_t pf_profile_total(const pf_profile *p, size_t idx);
 
-/* The reference reader's CheckValid (FORMATS.md 1.10) plus our own
+/* The reference reader's CheckValid (docs/FORMATS.md 1.10) plus our own
  * internal consistency. PF_EFORMAT with detail on the first problem. */
 PF_API int pf_profile_check(const pf_profile *p);
 
@@ -312,7 +312,7 @@ PF_API pf_limit pf_error_limit(void);
 PF_API int pf_profile_decode(pf_profile **out, const void *buf, size_t len,
                              const pf_decode_opts *opts);
 
-/* Read any supported format, detected by content (FORMATS.md 4.1 plus
+/* Read any supported format, detected by content (docs/FORMATS.md 4.1 plus
  * our own: debug=2 goroutine dumps and folded stacks). *FMT (may be NULL)
  * tells which reader took it. */
 PF_API int pf_profile_read(pf_profile **out, pf_format *fmt, const void *buf,
@@ -341,12 +341,12 @@ PF_API int pf_profile_encode(const pf_profile *p, pf_writer w,
 /* A readable dump of every field (format "raw"), for debugging. */
 PF_API int pf_profile_write_dump(const pf_profile *p, pf_writer w);
 
-/* Go debug=1 legacy text (FORMATS.md 2.2-2.4): heap/allocs, count
+/* Go debug=1 legacy text (docs/FORMATS.md 2.2-2.4): heap/allocs, count
  * profiles (goroutine, threadcreate, custom), block/mutex contention.
  * PF_EUNSUPPORTED (with detail) for profiles that have no such form,
  * e.g. CPU profiles. */
 PF_API int pf_profile_write_debug1(const pf_profile *p, pf_writer w);
-/* Go debug=2 goroutine-style dump (FORMATS.md 2.5), one block per
+/* Go debug=2 goroutine-style dump (docs/FORMATS.md 2.5), one block per
  * sample (per goroutine/thread stack). */
 PF_API int pf_profile_write_debug2(const pf_profile *p, pf_writer w);
 /* Folded stacks, one line per distinct stack: "root;...;leaf VALUE",
@@ -377,7 +377,7 @@ PF_API int pf_profile_write(const pf_profile *p, pf_writer w,
 /* Merge and diff (merge.c, diff.c)                                    */
 
 /*
- * Merging follows the reference (pprof's profile.Merge; FORMATS.md 5):
+ * Merging follows the reference (pprof's profile.Merge; docs/FORMATS.md 5):
  *
  *  - Inputs must have equal period types and equal sample type lists
  *    (type and unit at every index; pf_merge_opts.scale_units first

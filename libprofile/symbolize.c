@@ -99,7 +99,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* Mappings that name no file to read: FORMATS.md 1.9 plus anonymous
+/* Mappings that name no file to read: docs/FORMATS.md 1.9 plus anonymous
  * memory the kernel names. */
 static bool is_pseudo(const char *file)
 {
@@ -527,7 +527,7 @@ static int rebuild_lines(sym_ctx *c)
 }
 
 /* A profile without mappings gets pprof's {id 1, all zero} mapping for
- * the binary, holding every location (FORMATS.md 1.9). */
+ * the binary, holding every location (docs/FORMATS.md 1.9). */
 static int add_main_mapping(sym_ctx *c)
 {
     pf_profile *p = c->p;

@@ -32,7 +32,7 @@ int pf__tsink_printf(pf_tsink *s, const char *fmt, ...)
 char *pf__tsink_grow(pf_tsink *s, size_t n);
 
 /* Go's text/tabwriter as runtime/pprof configures it (minwidth 1,
- * tabwidth 8, padding 1, padchar TAB, no flags; FORMATS.md 2.1).
+ * tabwidth 8, padding 1, padchar TAB, no flags; docs/FORMATS.md 2.1).
  * Lines are fed whole, newline included; a line without a TAB ends
  * every column block, so pending lines are formatted then. */
 typedef struct pf_tabw {

@@ -1,5 +1,5 @@
 /*
- * Go debug=1 legacy text (FORMATS.md 2.1-2.4): heap/allocs, count
+ * Go debug=1 legacy text (docs/FORMATS.md 2.1-2.4): heap/allocs, count
  * profiles (goroutine, threadcreate, custom) and block/mutex
  * contention, written the way runtime/pprof writes them so that
  * `go tool pprof` reads back the values of the proto we started from.
@@ -7,7 +7,7 @@
  * What cannot be kept is said in docs/FORMATS-CONVERSION.md; the
  * choices that matter for values:
  *  - heap: the proto carries unsampled values, the text raw sampled
- *    counts that readers unsample again (FORMATS.md 4.3). We write the
+ *    counts that readers unsample again (docs/FORMATS.md 4.3). We write the
  *    raw count that the reader's own formula maps back onto the
  *    proto's value (exact for profiles written by the Go runtime).
  *  - contention: cycles/second=1000000000, so a "cycle" is a
@@ -121,7 +121,7 @@ static int at_addresses(d1 *c, const uint32_t *locs, size_t n)
 /* ------------------------------------------------------------------ */
 /* heap / allocs (2.2)                                                 */
 
-/* The reader's unsampling (FORMATS.md 4.3). */
+/* The reader's unsampling (docs/FORMATS.md 4.3). */
 static void unsample(int64_t c, int64_t s, int64_t rate, int64_t *oc,
                      int64_t *os)
 {

@@ -1,5 +1,5 @@
 /*
- * Go debug=2 goroutine dump (FORMATS.md 2.5) for profiles whose samples
+ * Go debug=2 goroutine dump (docs/FORMATS.md 2.5) for profiles whose samples
  * are goroutine or thread stacks (one sample type with unit "count":
  * goroutine, threadcreate, threads, custom profiles).
  *

@@ -2,7 +2,7 @@
  * URL sources: `go tool pprof http://host:port/debug/pprof/heap` for the
  * tools. The source spellings, the default path, the "seconds" query and
  * the timeout follow pprof's adjustURL (cmd/pprof and internal/driver,
- * FORMATS.md 7); the transfer is libcurl's. The body is held in memory
+ * docs/FORMATS.md 7); the transfer is libcurl's. The body is held in memory
  * under the same cap as a gzipped file's inflated size, so a runaway
  * server cannot make a tool allocate without bound.
  */

@@ -252,7 +252,7 @@ PF_API int pf_capture_writer_close(pf_writer *w);
  *   /debug/pprof/profile       CPU profile for seconds=N (default 30)
  *   /debug/pprof/cmdline       argv, NUL-separated
  *   /debug/pprof/symbol        address -> function name (pprof's remote
- *                              symbolization protocol, FORMATS.md 7)
+ *                              symbolization protocol, docs/FORMATS.md 7)
  *   /debug/pprof/trace         501: Go execution traces have no C
  *                              counterpart
  *

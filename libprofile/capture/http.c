@@ -667,7 +667,7 @@ static bool supports_delta(const char *name)
 }
 
 /* Go's serveDeltaProfile: P1 - P0 over SECONDS, stamped with P1's time
- * and the window as duration (FORMATS.md 5.5). */
+ * and the window as duration (docs/FORMATS.md 5.5). */
 static int serve_delta(pf_capture_http_response *r, const reqctx *c,
                        pf_capture_profile *cp, const char *name,
                        const char *sec)

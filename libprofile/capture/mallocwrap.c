@@ -9,7 +9,7 @@
  * (Go's MemProfileRate): each thread counts down the bytes to its next
  * sample point, drawn from an exponential distribution, so an
  * allocation of size s is sampled with probability 1 - exp(-s/RATE) and
- * the writer unsamples with the formula of FORMATS.md 4.3. RATE 1
+ * the writer unsamples with the formula of docs/FORMATS.md 4.3. RATE 1
  * samples everything.
  *
  * The bookkeeping (stack buckets, the table of live sampled blocks) sits
@@ -930,7 +930,7 @@ size_t pf__cap_heap_count(void)
     return n;
 }
 
-/* FORMATS.md 4.3 */
+/* docs/FORMATS.md 4.3 */
 static void unsample(int64_t c, int64_t s, long rate, int64_t *oc, int64_t *os)
 {
     double avg, scale;

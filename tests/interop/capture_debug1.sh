@@ -16,7 +16,7 @@ cd "$WORK"
 run "$B" mutex.pb.gz block.pb.gz dbg 2
 expect_rc 0
 
-# headers (FORMATS.md 2.4)
+# headers (docs/FORMATS.md 2.4)
 [ "$(head -3 dbg.mutex.txt)" = "$(printf -- '--- mutex:\ncycles/second=1000000000\nsampling period=2')" ] ||
     die "mutex header: $(head -3 dbg.mutex.txt)"
 [ "$(head -2 dbg.block.txt)" = "$(printf -- '--- contention:\ncycles/second=1000000000')" ] ||

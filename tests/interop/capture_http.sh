@@ -2,7 +2,7 @@
 # The /debug/pprof/ endpoint of a program linked with the library
 # (tests/capture/src/http_server.c) against curl and go tool pprof:
 # statuses, headers and content types of every path, the index lists
-# the registry, Go's error messages (FORMATS.md 7), a concurrent CPU
+# the registry, Go's error messages (docs/FORMATS.md 7), a concurrent CPU
 # profile is refused while the server keeps answering, a client that
 # hangs up ends its CPU profile, cmdline equals argv, delta profiles,
 # remote symbolization (the server makes unsymbolized profiles:

@@ -1,6 +1,6 @@
 /*
  * profile.proto codec: round trips, determinism, and every validation
- * rule of FORMATS.md 1.10 on hand-made inputs.
+ * rule of docs/FORMATS.md 1.10 on hand-made inputs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,7 +49,7 @@ static void expect_decode_error(const pb *b, int code, const char *needle)
         fail_msg("error '%s' lacks '%s'", pf_error_last(), needle);
 }
 
-/* The FORMATS.md 1.11 minimal profile, minus the parts a test adds. */
+/* The docs/FORMATS.md 1.11 minimal profile, minus the parts a test adds. */
 static void value_type(pb *b, uint32_t field, uint64_t type, uint64_t unit)
 {
     pb vt = { .len = 0 };

@@ -477,7 +477,7 @@ static void test_codec_perf__fast_samples_match_protobuf_c_on_built(
     pf_profile_free(p);
 }
 
-/* The minimal profile of FORMATS.md 1.11 around a hand-made Sample. */
+/* The minimal profile of docs/FORMATS.md 1.11 around a hand-made Sample. */
 static void with_sample(pb *b, const pb *sample)
 {
     pb vt = { .len = 0 }, loc = { .len = 0 };

@@ -1,5 +1,5 @@
 /*
- * Diff: -base and -diff_base semantics, -normalize math (FORMATS.md
+ * Diff: -base and -diff_base semantics, -normalize math (docs/FORMATS.md
  * 5.4), on corpus profiles and on small built ones.
  */
 #include <setjmp.h>

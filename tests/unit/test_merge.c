@@ -1,5 +1,5 @@
 /*
- * Merge: the reference's semantics (FORMATS.md 5.2-5.3) on corpus
+ * Merge: the reference's semantics (docs/FORMATS.md 5.2-5.3) on corpus
  * profiles and on small built profiles whose expected result follows
  * from the rules by hand.
  */

@@ -2,7 +2,7 @@
  * The text writers: Go debug=1 (heap, count, contention), debug=2
  * goroutine dumps, folded stacks. Profiles are built from scratch with
  * the builder so every expected byte can be derived by hand from
- * FORMATS.md 2.1-2.5; the tab-stop and quoting helpers are checked
+ * docs/FORMATS.md 2.1-2.5; the tab-stop and quoting helpers are checked
  * against outputs of Go's own text/tabwriter and strconv.Quote
  * (recorded from Go 1.19, the writers must reproduce them).
  */
@@ -255,7 +255,7 @@ static void test_text_write__heap_sampled_writes_raw_counts(void **state)
 {
     heapfix h = heap_profile(524288);
     uint32_t s1[] = { h.alloc };
-    /* FORMATS.md 4.3: raw (1, 262144) at rate 524288 unsamples to
+    /* docs/FORMATS.md 4.3: raw (1, 262144) at rate 524288 unsamples to
      * (2, 666237); the writer must find the raw pair again. */
     int64_t v[] = { 2, 666237, 2, 666237 };
     pf_label b = { "bytes", "", 262144, "" };
