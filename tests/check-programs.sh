@@ -60,6 +60,8 @@ function emit(seg,    n, w, i) {
     sub(/(^|[ \t])#.*$/, "", line)                 # comments
     gsub(/\x27[^\x27]*\x27/, "\x27\x27", line)     # single-quoted text
     gsub(/"[^"]*"/, "\"\"", line)                   # double-quoted text
+    gsub(/\$\(\([^)]*\)*\)\)/, "0", line)          # arithmetic $((...))
+    gsub(/\(\([^)]*\)\)/, "", line)                # (( ... )) commands
     gsub(/\|\||&&|[|;`(){}!]|\$\(/, "\n", line)
     gsub(/(^|\n)[ \t]*(then|do|else|elif|if|while|until)[ \t]/, "\n", line)
     n = split(line, seg, "\n")
