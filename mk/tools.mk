@@ -41,7 +41,10 @@ $(O)/tests/cli/%: tests/cli/helpers/%.c
 # merge, a report and a symbolization. It always runs under ASan+UBSan
 # (LSan finds the leaks of error paths): from a plain build it builds
 # in build-oom/; `make check SANITIZE=1` runs it in build-san/.
-TORTURE_LIB_OBJS := $(LIB_SRCS:%.c=$(O)/torture/%.o) $(O)/proto/profile.pb-c.o
+# the library's sources again with -DPF_TORTURE; its generated objects
+# (protobuf-c code, the flame graph's page assets) as they are
+TORTURE_LIB_OBJS := $(LIB_SRCS:%.c=$(O)/torture/%.o) \
+                    $(filter-out $(LIB_SRCS:%.c=$(O)/%.o),$(LIB_OBJS))
 TORTURE_LIB := $(O)/torture/lib/libprofile.a
 TORTURE_TOOLS := $(addprefix $(O)/torture/bin/,pprofconv pprofmerge pproftop pprofsym)
 
@@ -60,7 +63,16 @@ $(TORTURE_LIB): $(TORTURE_LIB_OBJS)
 $(O)/torture/bin/%: $(O)/tools/%.o $(TOOL_COMMON) $(TORTURE_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(TORTURE_LIB) $(DEP_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(TOOL_COMMON) $(TORTURE_LIB) $(DEP_LIBS) \
+	    $(TOOL_LIBS)
+
+# pproftop has its web UI beside it (mk/webui.mk)
+$(O)/torture/bin/pproftop: $(O)/tools/pproftop.o $(O)/tools/webui.o \
+                           $(TOOL_COMMON) $(TORTURE_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(O)/tools/webui.o $(TOOL_COMMON) \
+	    $(TORTURE_LIB) $(DEP_LIBS) $(TOOL_LIBS) $(MHD_LIBS)
 
 -include $(TORTURE_LIB_OBJS:.o=.d)
 
