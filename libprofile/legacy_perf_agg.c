@@ -65,7 +65,7 @@ int pf__perfagg_end(pf_perfagg *a, int64_t pid, const char *comm, size_t ev,
     int64_t *v, c, s;
     size_t nv = 2 * a->nevents;
 
-    k.stk = a->stk + a->cur_off;
+    k.stk = a->stk ? a->stk + a->cur_off : NULL;   /* none yet: empty */
     k.n = a->nstk - a->cur_off;
     k.pid = pid;
     k.comm = comm;
@@ -104,16 +104,23 @@ int pf__perfagg_finish(pf_perfagg *a, pf_profile *p)
     for (i = 0; i < a->nents; i++) {
         const pf_perfagg_ent *e = &a->ents[i];
         pf_label lb[2];
-        lb[0].key = "comm";
-        lb[0].str = e->comm;
-        lb[0].num = 0;
-        lb[0].unit = NULL;
-        lb[1].key = "pid";
-        lb[1].str = NULL;
-        lb[1].num = e->pid;
-        lb[1].unit = NULL;
-        PF_TRY(pf_profile_add_sample(p, a->stk + e->off, e->n,
-                                     a->vals + i * 2 * a->nevents, lb, 2));
+        size_t nl = 0;
+        /* no label for an empty command name: profile.proto cannot
+         * carry a string label whose value is "" (docs/FORMATS.md 1.7) */
+        if (e->comm && *e->comm) {
+            lb[nl].key = "comm";
+            lb[nl].str = e->comm;
+            lb[nl].num = 0;
+            lb[nl].unit = NULL;
+            nl++;
+        }
+        lb[nl].key = "pid";
+        lb[nl].str = NULL;
+        lb[nl].num = e->pid;
+        lb[nl].unit = NULL;
+        nl++;
+        PF_TRY(pf_profile_add_sample(p, e->n ? a->stk + e->off : NULL, e->n,
+                                     a->vals + i * 2 * a->nevents, lb, nl));
     }
     return PF_OK;
 }
