@@ -114,10 +114,12 @@ int pf__perfagg_finish(pf_perfagg *a, pf_profile *p)
             lb[nl].unit = NULL;
             nl++;
         }
+        /* the unit pprof would infer anyway, given so that pid 0 (the
+         * idle task) survives profile.proto, which drops a 0 without one */
         lb[nl].key = "pid";
         lb[nl].str = NULL;
         lb[nl].num = e->pid;
-        lb[nl].unit = NULL;
+        lb[nl].unit = "pid";
         nl++;
         PF_TRY(pf_profile_add_sample(p, e->n ? a->stk + e->off : NULL, e->n,
                                      a->vals + i * 2 * a->nevents, lb, nl));
