@@ -90,6 +90,10 @@ static int frames(pf_tsink *o, const pf_profile *p, const pf_sample *s)
     return PF_OK;
 }
 
+/* Go programs run millions of goroutines at most; a dump of more is
+ * gigabytes of text. */
+#define PF_DEBUG2_MAX_GOROUTINES (16 * 1024 * 1024)
+
 int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
 {
     pf_tsink out;
@@ -117,6 +121,22 @@ int pf_profile_write_debug2(const pf_profile *p, pf_writer w)
                              "dump needs one stack per goroutine: "
                              "goroutine, threadcreate or other count "
                              "profiles)", what);
+    }
+    {
+        /* One block per goroutine: a count in the billions (a damaged
+         * or hostile input) would write forever. Refuse it up front. */
+        uint64_t total = 0;
+        for (i = 0; i < p->nsamples; i++) {
+            int64_t n = pf__sample_vals(p, i)[0];
+            if (n > 0)
+                total += (uint64_t)n;
+            if (n > PF_DEBUG2_MAX_GOROUTINES ||
+                total > PF_DEBUG2_MAX_GOROUTINES)
+                return pf__error_set(PF_ETOOBIG,
+                                     "sample %zu: more than %d goroutines "
+                                     "in all, too many for a debug=2 "
+                                     "dump", i, PF_DEBUG2_MAX_GOROUTINES);
+        }
     }
     pf__tsink_init(&out, w);
     for (i = 0; i < p->nsamples && err == PF_OK; i++) {
