@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 secs=$1; shift
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzzsmoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-bad=0
+bad=0 npass=0 nfail=0
 for bin in "$@"; do
     t=$(basename "$bin"); t=${t#fuzz_}
     mkdir -p "$work/$t/corpus" "$work/$t/art"
@@ -49,8 +49,11 @@ for bin in "$@"; do
         done
         grep -E 'ERROR|SUMMARY|==[0-9]+==' "$work/$t/log" | head -20 | sed 's/^/    | /'
         echo "FAIL fuzz-smoke $t (exit $rc)"
+        nfail=$((nfail + 1))
     else
+        npass=$((npass + 1))
         echo "ok   fuzz-smoke $t: ${runs:-?} runs, ${rate:-?} execs/s, corpus $before -> $after"
     fi
 done
+echo "fuzz-smoke: $npass passed, $nfail failed"
 exit $bad
