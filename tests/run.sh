@@ -61,12 +61,17 @@ run_sh() {
 }
 
 run_fuzz() {
-    local t name dir
+    local t name dir dirs
     for t in "$O"/tests/fuzz/fuzz_*; do
         [ -x "$t" ] || continue
-        name=$(basename "$t"); dir="testdata/fuzz/${name#fuzz_}"
-        [ -d "$dir" ] || continue
-        if "$t" "$dir" >"$tmproot/$name.log" 2>&1; then
+        name=$(basename "$t")
+        # the committed corpus, and seeds built into $O (mk/fuzz.mk)
+        dirs=()
+        for dir in "testdata/fuzz/${name#fuzz_}" "$O/tests/fuzz/seeds/${name#fuzz_}"; do
+            [ -d "$dir" ] && dirs+=("$dir")
+        done
+        [ ${#dirs[@]} -gt 0 ] || continue
+        if "$t" "${dirs[@]}" >"$tmproot/$name.log" 2>&1; then
             pass=$((pass + 1)); echo "ok   fuzz $name ($(tail -1 "$tmproot/$name.log"))"
         else
             fail=$((fail + 1)); failed+=("fuzz:$name"); echo "FAIL fuzz $name"

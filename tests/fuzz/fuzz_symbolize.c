@@ -4,7 +4,9 @@
  * binary of a profile whose locations sit at a few fixed addresses.
  * Malformed files must be refused or give no symbols, with a reason,
  * never crash or read out of bounds; a symbolized profile passes
- * pf_profile_check. Corpus: testdata/fuzz/symbolize/ (small ELF files).
+ * pf_profile_check. Corpus: small ELF files built from
+ * tests/fuzz/seeds/tiny.c (mk/fuzz.mk), plus testdata/fuzz/symbolize/
+ * for inputs a fuzzer found.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memfd_create */

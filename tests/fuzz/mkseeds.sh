@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Write the seed inputs of the fuzz targets that take more than one
-# profile or a binary (testdata/fuzz/{write,report,merge_diff,symbolize}/)
+# profile (testdata/fuzz/{write,report,merge_diff}/)
 # from the corpus. Run by hand when the input layout of a target
 # changes; the seeds are committed, and fuzzers add to them.
 set -eu
 cd "$(dirname "$0")/../.."
 C=testdata/corpus F=testdata/fuzz
-mkdir -p $F/write $F/report $F/merge_diff $F/symbolize
+mkdir -p $F/write $F/report $F/merge_diff
 small="go_cpu.pb.gz go_cpu_labels.pb.gz go_heap.pb.gz go_block.pb.gz go_mutex.debug1.txt
 go_goroutine.debug1.txt go_goroutine.debug2.txt go_threadcreate.pb.gz c_cpu.prof c_heap.0001.heap
 go_custom.debug1.txt go_heap_sampled.debug1.txt"
@@ -48,19 +48,6 @@ pair block_mutex go_block.pb.gz go_mutex.pb.gz
 pair gperf_cpu_go c_cpu.prof go_cpu.pb.gz
 pair mutex_text_proto go_mutex.debug1.txt go_mutex.pb.gz
 
-# symbolize: a small shared object with DWARF (functions at the
-# addresses the target asks about), stripped, and cut short.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/tiny.c" <<'C'
-static int leaf(int x) { return x * 3 + 1; }
-__attribute__((noinline)) int middle(int x) { return leaf(x) ^ (x >> 2); }
-int top(int n) { int s = 0; for (int i = 0; i < n; i++) s += middle(i); return s; }
-C
-cc -shared -nostdlib -g -O1 -fPIC -o "$tmp/tiny.so" "$tmp/tiny.c"
-cp "$tmp/tiny.so" $F/symbolize/tiny_dwarf.so
-strip -o $F/symbolize/tiny_stripped.so "$tmp/tiny.so"
-head -c 1200 "$tmp/tiny.so" >$F/symbolize/tiny_truncated.so
-cc -shared -nostdlib -g -O1 -fPIC -gsplit-dwarf -o "$tmp/tiny_split.so" "$tmp/tiny.c" 2>/dev/null &&
-    cp "$tmp/tiny_split.so" $F/symbolize/tiny_split_dwarf.so
-ls $F/write $F/report $F/merge_diff $F/symbolize | wc -l
+ls $F/write $F/report $F/merge_diff | wc -l
+# The symbolizer's seeds are binaries: mk/fuzz.mk builds them from
+# tests/fuzz/seeds/tiny.c, never committed.

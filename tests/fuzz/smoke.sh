@@ -21,6 +21,7 @@ for bin in "$@"; do
     t=$(basename "$bin"); t=${t#fuzz_}
     mkdir -p "$work/$t/corpus" "$work/$t/art"
     cp testdata/fuzz/"$t"/* "$work/$t/corpus/" 2>/dev/null
+    [ -n "${FUZZ_SEEDS:-}" ] && cp "$FUZZ_SEEDS/$t"/* "$work/$t/corpus/" 2>/dev/null
     before=$(ls "$work/$t/corpus" | wc -l)
     if [ -n "${FUZZ_RUNS:-}" ]; then
         limit="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1} -max_total_time=600"
@@ -43,6 +44,7 @@ for bin in "$@"; do
         bad=1
         for a in "$work/$t/art"/*; do
             [ -f "$a" ] || continue
+            mkdir -p "testdata/fuzz/$t"
             dst="testdata/fuzz/$t/$(basename "$a" | cut -d- -f1)-$(sha1sum "$a" | cut -c1-12)"
             cp "$a" "$dst"
             echo "fuzz $t: saved $dst"
