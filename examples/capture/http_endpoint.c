@@ -26,10 +26,12 @@ static volatile unsigned long sink;
 static void churn(void)
 {
     /* allocate and free in several sizes, keep a few: something for the
-     * heap and allocs profiles to show */
+     * heap and allocs profiles to show. About 36 KiB a call, so at the
+     * default sampling rate (one sample per 512 KiB on average) a few
+     * seconds of work leave dozens of samples, not one or two. */
     static void *live[256];
     static unsigned n;
-    void *p = malloc(64 + (n % 7) * 512);
+    void *p = malloc(4096 + (n % 16) * 4096);
 
     if (live[n % 256])
         free(live[n % 256]);
