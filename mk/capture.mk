@@ -160,6 +160,9 @@ $(CAP_TSAN_O)/libprofile/capture/mallocwrap.o \
 $(CAP_TSAN_O)/libprofile/capture/contention.o \
 $(CAP_TSAN_O)/libprofile/capture/unwind.o \
 $(CAP_TSAN_O)/libprofile/capture/unwind_dwarf.o: CAP_EXTRA := -fno-sanitize=all
+# the interposers' lock, invisible to TSan, announced to it (capint.h)
+$(CAP_TSAN_O)/libprofile/capture/mallocwrap.o \
+$(CAP_TSAN_O)/libprofile/capture/contention.o: CAP_EXTRA += -DPF_CAP_TSAN_SYNC
 
 $(CAP_TSAN_O)/libprofile/capture/%.o: libprofile/capture/%.c
 	@mkdir -p $(dir $@)

@@ -13,7 +13,7 @@ set -eu
 # tests: cmocka; go tool pprof (the oracle); curl; binutils, elfutils,
 #        llvm and clang (symbolizer comparisons, sanitizer builds: clang 19
 #        with its runtimes and the llvm-symbolizer of its own version,
-#        which TSan needs to match its suppressions); gperftools and time
+#        which names files and lines in TSan's reports); gperftools and time
 #        (benchmarks); graphviz (call graphs); chromium (pages are tested
 #        in a real browser) with nodejs (drives it); linux-perf (the
 #        unwinder's oracle, perf input); man-db and groff (man pages);

@@ -36,7 +36,33 @@ typedef struct pf_cap_lock {
 
 /* Inline, so that each object gets a copy built like itself: the
  * instrumented ones show TSan the lock's acquire/release (atomics), the
- * uninstrumented interposers call no instrumented code. */
+ * uninstrumented interposers call no instrumented code. Their atomics
+ * are invisible to TSan, so in the TSan build (mk/capture.mk defines
+ * PF_CAP_TSAN_SYNC for them) they announce the same acquire and
+ * release through the runtime's annotation calls, on the same address:
+ * without that edge, a profile builder reading what an interposer
+ * wrote under the lock is reported as a race, and the report itself
+ * can deadlock the program (TSan symbolizes it under its own locks,
+ * through dl_iterate_phdr, which another thread may hold while it
+ * waits for those locks). The calls wait for our constructor
+ * (pf__cap_ready): the runtime, initialised before any constructor,
+ * must not be called while it initialises itself (its dlsym calls
+ * allocate through us), and only one thread runs until then. */
+#ifdef PF_CAP_TSAN_SYNC
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern _Atomic int pf__cap_ready;
+#define PF_CAP_TSAN_ACQUIRE(l)                                          \
+    (atomic_load_explicit(&pf__cap_ready, memory_order_relaxed)         \
+         ? __tsan_acquire((void *)&(l)->v) : (void)0)
+#define PF_CAP_TSAN_RELEASE(l)                                          \
+    (atomic_load_explicit(&pf__cap_ready, memory_order_relaxed)         \
+         ? __tsan_release((void *)&(l)->v) : (void)0)
+#else
+#define PF_CAP_TSAN_ACQUIRE(l) ((void)(l))
+#define PF_CAP_TSAN_RELEASE(l) ((void)(l))
+#endif
+
 /* errno is kept: these run inside the malloc, free and pthread
  * interposers, whose callers (a signal handler among them) may rely on
  * errno surviving a successful call, and FUTEX_WAIT fails with EAGAIN
@@ -45,8 +71,10 @@ static inline void pf__cap_lock(pf_cap_lock *l)
 {
     int c = 0, saved;
 
-    if (atomic_compare_exchange_strong(&l->v, &c, 1))
+    if (atomic_compare_exchange_strong(&l->v, &c, 1)) {
+        PF_CAP_TSAN_ACQUIRE(l);
         return;
+    }
     saved = errno;
     if (c != 2)
         c = atomic_exchange(&l->v, 2);
@@ -55,10 +83,12 @@ static inline void pf__cap_lock(pf_cap_lock *l)
         c = atomic_exchange(&l->v, 2);
     }
     errno = saved;
+    PF_CAP_TSAN_ACQUIRE(l);
 }
 
 static inline void pf__cap_unlock(pf_cap_lock *l)
 {
+    PF_CAP_TSAN_RELEASE(l);
     if (atomic_exchange(&l->v, 0) == 2) {
         int saved = errno;
         syscall(SYS_futex, &l->v, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
