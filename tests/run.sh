@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Run the test suites and print one closing line "N passed, N failed".
 #
-#   tests/run.sh [unit|fuzz|cli|interop]...     (default: all)
+#   tests/run.sh [unit|fuzz|cli|interop|CASE]...     (default: all)
+#
+# CASE: one shell case by its path below tests/, e.g.
+# interop/example_http_endpoint.sh (after `make tests`), to rerun it
+# alone with the same environment as in the whole run.
 #
 # unit:    every $O/tests/test_* cmocka binary (one per module)
 # fuzz:    every $O/tests/fuzz/fuzz_X replaying testdata/fuzz/X/
@@ -41,9 +45,15 @@ run_unit() {
     done
 }
 
+# run_sh DIR|CASE: every case below tests/DIR, or the one case
 run_sh() {
-    local kind=$1 f name rc log
-    for f in $(find "tests/$kind" -name '*.sh' 2>/dev/null | sort); do
+    local kind=$1 f name rc log cases
+    if [ -f "tests/$kind" ]; then
+        cases=tests/$kind
+    else
+        cases=$(find "tests/$kind" -name '*.sh' 2>/dev/null | sort)
+    fi
+    for f in $cases; do
         name=${f#tests/}
         WORK="$tmproot/${name//\//_}"
         mkdir -p "$WORK"
@@ -86,7 +96,10 @@ for s in $suites; do
     fuzz) run_fuzz ;;
     cli) run_sh cli ;;
     interop) run_sh interop ;;
-    *) echo "unknown suite $s" >&2; exit 2 ;;
+    cli/*.sh | interop/*.sh)
+        [ -f "tests/$s" ] || { echo "no such case tests/$s" >&2; exit 2; }
+        run_sh "$s" ;;
+    *) echo "unknown suite or case $s (unit, fuzz, cli, interop or e.g. interop/NAME.sh)" >&2; exit 2 ;;
     esac
 done
 [ ${#failed[@]} -eq 0 ] || printf 'failed: %s\n' "${failed[@]}"
